@@ -1,0 +1,168 @@
+"""Typed models. Every row that belongs to a workspace carries its `team_id`."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from bot.db.base import Base
+
+TEAM_ID = String(32)
+USER_ID = String(32)
+
+
+class WorkspaceSettings(Base):
+    """One row per installed workspace: the program's configuration."""
+
+    __tablename__ = "workspace_settings"
+
+    team_id: Mapped[str] = mapped_column(TEAM_ID, primary_key=True)
+    admin_channel_id: Mapped[str | None] = mapped_column(String(32))
+    admin_user_ids: Mapped[list[str]] = mapped_column(JSON, default=list)
+    seniority_levels: Mapped[list[str]] = mapped_column(JSON, default=list)
+    departments: Mapped[list[str]] = mapped_column(JSON, default=list)
+    max_timezone_gap_hours: Mapped[int] = mapped_column(Integer, default=6)
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+
+class Topic(Base):
+    """A subject people can share or want to learn; admins add to the defaults."""
+
+    __tablename__ = "topics"
+    __table_args__ = (UniqueConstraint("team_id", "name"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    team_id: Mapped[str] = mapped_column(TEAM_ID, index=True)
+    name: Mapped[str] = mapped_column(String(75))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    archived: Mapped[bool] = mapped_column(default=False)
+
+
+class Participant(Base):
+    """A person's profile in the program. Name, title and time zone come from Slack."""
+
+    __tablename__ = "participants"
+    __table_args__ = (
+        UniqueConstraint("team_id", "slack_user_id"),
+        CheckConstraint("role IN ('share', 'learn', 'both')", name="role"),
+        CheckConstraint("status IN ('active', 'paused', 'left')", name="status"),
+        CheckConstraint("capacity BETWEEN 1 AND 3", name="capacity"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    team_id: Mapped[str] = mapped_column(TEAM_ID)
+    slack_user_id: Mapped[str] = mapped_column(USER_ID)
+    display_name: Mapped[str] = mapped_column(String(200), default="")
+    title: Mapped[str] = mapped_column(String(200), default="")
+    timezone: Mapped[str] = mapped_column(String(64), default="UTC")
+    role: Mapped[str] = mapped_column(String(8))
+    level: Mapped[int] = mapped_column(Integer)
+    department: Mapped[str] = mapped_column(String(100), default="")
+    goals: Mapped[str] = mapped_column(Text, default="")
+    preferred_days: Mapped[list[str]] = mapped_column(JSON, default=list)
+    preferred_times: Mapped[list[str]] = mapped_column(JSON, default=list)
+    capacity: Mapped[int] = mapped_column(Integer, default=1)
+    status: Mapped[str] = mapped_column(String(8), default="active")
+    paused_until: Mapped[date | None] = mapped_column(Date)
+    joined_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+    topics: Mapped[list[ParticipantTopic]] = relationship(
+        back_populates="participant", cascade="all, delete-orphan", lazy="selectin"
+    )
+    blocked: Mapped[list[BlockedPerson]] = relationship(
+        back_populates="participant", cascade="all, delete-orphan", lazy="selectin"
+    )
+
+
+class ParticipantTopic(Base):
+    """A topic a participant can share, or wants to learn."""
+
+    __tablename__ = "participant_topics"
+    __table_args__ = (CheckConstraint("direction IN ('share', 'learn')", name="direction"),)
+
+    participant_id: Mapped[int] = mapped_column(
+        ForeignKey("participants.id", ondelete="CASCADE"), primary_key=True
+    )
+    topic_id: Mapped[int] = mapped_column(
+        ForeignKey("topics.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    direction: Mapped[str] = mapped_column(String(5), primary_key=True)
+    team_id: Mapped[str] = mapped_column(TEAM_ID)
+
+    participant: Mapped[Participant] = relationship(back_populates="topics")
+
+
+class BlockedPerson(Base):
+    """Someone a participant must not be paired with. Seen by nobody but its author."""
+
+    __tablename__ = "blocked_people"
+
+    participant_id: Mapped[int] = mapped_column(
+        ForeignKey("participants.id", ondelete="CASCADE"), primary_key=True
+    )
+    blocked_user_id: Mapped[str] = mapped_column(USER_ID, primary_key=True)
+    team_id: Mapped[str] = mapped_column(TEAM_ID)
+
+    participant: Mapped[Participant] = relationship(back_populates="blocked")
+
+
+__all__ = [
+    "Base",
+    "BlockedPerson",
+    "OutboxMessage",
+    "Participant",
+    "ParticipantTopic",
+    "Topic",
+    "WorkspaceSettings",
+]
+
+
+class OutboxMessage(Base):
+    """A message the bot sends on its own, stored before it is sent (see services/outbox)."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (
+        UniqueConstraint("team_id", "dedup_key"),
+        CheckConstraint(
+            "status IN ('pending', 'sending', 'sent', 'dead', 'expired', 'cancelled')",
+            name="status",
+        ),
+        Index("ix_outbox_status_due_at", "status", "due_at"),
+    )
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    team_id: Mapped[str] = mapped_column(TEAM_ID)
+    dedup_key: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(40))
+    owner: Mapped[str | None] = mapped_column(String(100), index=True)
+    channel: Mapped[str | None] = mapped_column(String(32))
+    users: Mapped[list[str]] = mapped_column(JSON, default=list)
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+    status: Mapped[str] = mapped_column(String(10), default="pending")
+    due_at: Mapped[datetime]
+    expires_at: Mapped[datetime | None]
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    lease_owner: Mapped[str | None] = mapped_column(String(100))
+    lease_until: Mapped[datetime | None]
+    last_error: Mapped[str | None] = mapped_column(String(200))
+    sent_channel: Mapped[str | None] = mapped_column(String(32))
+    sent_ts: Mapped[str | None] = mapped_column(String(32))
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+    sent_at: Mapped[datetime | None]

@@ -1,0 +1,115 @@
+"""Sets up the stand-in, a throwaway database and the real app, then plays the scenario."""
+
+from __future__ import annotations
+
+import logging
+import sys
+import tempfile
+from pathlib import Path
+
+from bot.config import Settings, load_settings
+from bot.demo.transcript import Transcript
+from bot.logs import configure_logging
+from bot.runtime import LocalServer, Runtime
+from bot.sandbox import SlackDriver, SlackStandIn, demo_workspace
+
+SIGNING_SECRET = "demo-signing-secret"
+
+
+class Demo:
+    """What each scene works with: the stand-in, a driver playing Slack, the running bot."""
+
+    def __init__(self, standin: SlackStandIn, settings: Settings, show: Transcript) -> None:
+        self.standin = standin
+        self.settings = settings
+        self.show = show
+        self.runtime: Runtime | None = None
+        self._server: LocalServer | None = None
+        self._slack: SlackDriver | None = None
+
+    @property
+    def slack(self) -> SlackDriver:
+        assert self._slack is not None, "the bot is not running"
+        return self._slack
+
+    @property
+    def bot(self) -> Runtime:
+        assert self.runtime is not None, "the bot is not running"
+        return self.runtime
+
+    async def start_bot(self) -> None:
+        """Start a bot process's worth: engine, app, HTTP server, scheduler."""
+        self.runtime = Runtime.build(self.settings)
+        await self.runtime.migrate()
+        self._server = await LocalServer(self.runtime).__aenter__()
+        self._slack = await SlackDriver(
+            self.standin, self._server.events_url, SIGNING_SECRET
+        ).__aenter__()
+
+    async def stop_bot(self) -> None:
+        """Stop it the way SIGTERM does: finish in-flight sends, hand back the rest."""
+        if self._slack is not None:
+            await self._slack.aclose()
+        if self._server is not None:
+            await self._server.__aexit__(None, None, None)
+        if self.runtime is not None:
+            await self.runtime.close()
+        self._slack, self._server, self.runtime = None, None, None
+
+
+def demo_settings(standin: SlackStandIn, database: Path) -> Settings:
+    return load_settings(
+        {
+            "SLACK_BOT_TOKEN": standin.bot_token,
+            "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+            "SLACK_API_URL": standin.api_url,
+            "DATABASE_URL": f"sqlite+aiosqlite:///{database}",
+            # Brisk ticks, and a modest pace so that a restart lands mid-delivery.
+            "OUTBOX_DISPATCH_INTERVAL": "0.2",
+            "OUTBOX_REAP_INTERVAL": "1",
+            "OUTBOX_RATE_PER_SECOND": "6",
+        },
+        env_file=None,
+    )
+
+
+async def run_demo(*, quiet: bool = False) -> int:
+    from bot.demo.scenario import SCENES
+
+    configure_logging("ERROR")
+    lines: list[str] = []
+    write = lines.append if quiet else print
+    with tempfile.TemporaryDirectory(prefix="flipside-demo-") as tmp:
+        async with SlackStandIn(demo_workspace()) as standin:
+            show = Transcript(standin, write=write)
+            demo = Demo(standin, demo_settings(standin, Path(tmp) / "demo.db"), show)
+            await demo.start_bot()
+            try:
+                show.title("Flipside demo: Acme Corp's reverse-mentoring program")
+                for scene in SCENES:
+                    await scene(demo)
+                show.flush()
+            finally:
+                await demo.stop_bot()
+            problems = _invalid_calls(standin)
+    summary = (
+        f"Demo finished: {len(standin.calls)} Slack Web API calls, "
+        f"{len(standin.timeline)} things people saw, "
+        f"{'no' if not problems else len(problems)} rejected payloads."
+    )
+    write("")
+    print(summary)
+    for problem in problems:
+        print(f"  rejected: {problem}", file=sys.stderr)
+    logging.shutdown()
+    return 0 if not problems else 1
+
+
+def _invalid_calls(standin: SlackStandIn) -> list[str]:
+    """Every call Slack would have refused for its payload: the demo fails on any."""
+    refused = {"invalid_blocks", "invalid_arguments", "no_text"}
+    return [
+        f"{call.method}: {call.response.get('error')}"
+        for call in standin.calls
+        if call.response.get("error") in refused
+    ]

@@ -1,0 +1,21 @@
+"""The scripted scenario, in order. Each feature adds its scenes."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+from bot.demo import scenes_basics as basics
+from bot.demo import scenes_delivery as delivery
+from bot.demo import scenes_joining as joining
+from bot.demo.run import Demo
+
+Scene = Callable[[Demo], Awaitable[None]]
+SCENES: list[Scene] = [
+    basics.asking_for_help,
+    basics.a_mistyped_command,
+    basics.the_home_tab,
+    basics.a_direct_message,
+    basics.forged_requests,
+    delivery.delivery_survives_a_restart,
+    *joining.SCENES,
+]

@@ -1,0 +1,70 @@
+"""Scenes: asking for help, a mistyped command, the Home tab, a DM, forged requests."""
+
+from __future__ import annotations
+
+import time
+
+from bot.demo.run import Demo
+
+MAYA, DANIEL, PRIYA, LUCAS = "U01MAYA", "U01DANIEL", "U01PRIYA", "U01LUCAS"
+
+
+async def asking_for_help(demo: Demo) -> None:
+    demo.show.scene(
+        "People ask what Flipside does",
+        "Maya, a junior data analyst in New York, heard about the program at the all-hands and "
+        "types the command from a channel.",
+    )
+    demo.show.action(MAYA, "types `/mentor help`")
+    await demo.slack.command(MAYA, "help")
+
+
+async def a_mistyped_command(demo: Demo) -> None:
+    demo.show.scene(
+        "A mistyped command",
+        "Daniel, the COO, is in a hurry and mistypes. Nobody else sees the mistake, and the "
+        "bot points him the right way.",
+    )
+    demo.show.action(DANIEL, "types `/mentor hlep`")
+    await demo.slack.command(DANIEL, "hlep")
+
+
+async def the_home_tab(demo: Demo) -> None:
+    demo.show.scene("The Home tab", "Lucas opens Flipside's Home tab in Slack.")
+    demo.show.action(LUCAS, "opens the Home tab")
+    await demo.slack.app_home_opened(LUCAS)
+    await demo.standin.wait_for(lambda: LUCAS in demo.standin.home_views)
+    demo.show.action(LUCAS, "clicks [ Show commands ]")
+    await demo.slack.click(LUCAS, "home_help", view_id=demo.standin.home_views[LUCAS]["id"])
+    await demo.standin.wait_for(lambda: bool(demo.standin.open_views(LUCAS)))
+
+
+async def a_direct_message(demo: Demo) -> None:
+    demo.show.scene("A direct message", "Priya writes to the bot in its Messages tab.")
+    demo.show.action(PRIYA, 'writes "hi, how do I start?"')
+    channel = demo.standin.open_dm(PRIYA)
+    before = len(demo.standin.calls_to("chat.postMessage"))
+    await demo.slack.event(
+        {
+            "type": "message",
+            "channel_type": "im",
+            "channel": channel,
+            "user": PRIYA,
+            "text": "hi, how do I start?",
+            "ts": f"{time.time():.6f}",
+        }
+    )
+    await demo.standin.wait_for(lambda: len(demo.standin.calls_to("chat.postMessage")) > before)
+
+
+async def forged_requests(demo: Demo) -> None:
+    demo.show.scene(
+        "Only Slack can talk to the bot",
+        "Someone replays a captured request with a bad signature, then an old one.",
+    )
+    forged = await demo.slack.command(MAYA, "help", signature="v0=" + "0" * 64)
+    stale = await demo.slack.command(MAYA, "help", timestamp=int(time.time()) - 600)
+    demo.show.note(
+        f"Forged signature answered {forged.status}, ten-minute-old request answered "
+        f"{stale.status}; neither reached the bot."
+    )

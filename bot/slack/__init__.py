@@ -1,0 +1,1 @@
+"""The Slack surface: Bolt listeners and pure Block Kit builders."""

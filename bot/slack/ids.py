@@ -1,0 +1,58 @@
+"""Every callback_id, action_id and block_id the bot uses, in one place."""
+
+from enum import StrEnum
+
+
+class View(StrEnum):
+    """callback_id of each modal."""
+
+    PROFILE = "profile_modal"
+    PAUSE = "pause_modal"
+    LEAVE = "leave_modal"
+    SETTINGS = "settings_modal"
+    HELP = "help_modal"
+
+
+class Action(StrEnum):
+    HOME_HELP = "home_help"
+    HOME_JOIN = "home_join"
+    HOME_EDIT = "home_edit_profile"
+    HOME_PAUSE = "home_pause"
+    HOME_RESUME = "home_resume"
+    HOME_LEAVE = "home_leave"
+    HOME_SETTINGS = "home_admin_settings"
+
+
+class Block(StrEnum):
+    HELP_INTRO = "help_intro"
+    HELP_COMMANDS = "help_commands"
+    HELP_HOW = "help_how"
+    HELP_FOOTER = "help_footer"
+    HOME_WELCOME = "home_welcome"
+    HOME_HOW = "home_how"
+    HOME_ACTIONS = "home_actions"
+    HOME_PROFILE = "home_profile"
+    HOME_PAIRING = "home_pairing"
+    HOME_ADMIN = "home_admin"
+    HOME_ADMIN_ACTIONS = "home_admin_actions"
+
+
+class Field(StrEnum):
+    """block_id and action_id of each input: the same name, so errors map straight back."""
+
+    ROLE = "role"
+    LEVEL = "level"
+    DEPARTMENT = "department"
+    SHARE_TOPICS = "share_topics"
+    LEARN_TOPICS = "learn_topics"
+    GOALS = "goals"
+    DAYS = "days"
+    TIMES = "times"
+    CAPACITY = "capacity"
+    BLOCKED = "blocked"
+    RESUME_ON = "resume_on"
+    TOPICS = "topics"
+    LEVELS = "levels"
+    DEPARTMENTS = "departments"
+    ADMIN_CHANNEL = "admin_channel"
+    ADMIN_USERS = "admin_users"

@@ -1,0 +1,118 @@
+"""The App Home tab: a person's own page, and for admins the program at a glance."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.messages.profile import summary_lines
+from bot.services.participants import Overview, Profile
+from bot.slack.ids import Action
+from bot.slack.ids import Block as B
+from bot.slack.ui.mrkdwn import button, context, divider, header, section
+
+Json = dict[str, Any]
+WAITING_SHOWN = 20
+
+
+def home_view(user_id: str, profile: Profile | None, overview: Overview | None) -> Json:
+    blocks = [header("Flipside reverse mentoring")]
+    blocks += _own_page(profile) if profile else _welcome(user_id)
+    if overview is not None:
+        blocks += _admin_panel(overview)
+    return {"type": "home", "blocks": blocks[:100]}
+
+
+def _welcome(user_id: str) -> list[Json]:
+    return [
+        section(
+            f"Hi <@{user_id}>! Flipside pairs early-career colleagues who teach with leaders who "
+            "want to learn, and the learning flows both ways: leaders share career insight back.",
+            block_id=B.HOME_WELCOME,
+        ),
+        divider(),
+        section(
+            "*How it works*\n"
+            "1. You opt in and say what you can share and what you want to learn.\n"
+            "2. The program team runs a matching round and I introduce you to your partner.\n"
+            "3. You book short sessions here in Slack; I keep your notes and send reminders.",
+            block_id=B.HOME_HOW,
+        ),
+        {
+            "type": "actions",
+            "block_id": B.HOME_ACTIONS,
+            "elements": [
+                button("Join the program", Action.HOME_JOIN, style="primary"),
+                button("Show commands", Action.HOME_HELP),
+            ],
+        },
+        context("Or type `/mentor join` in any channel."),
+    ]
+
+
+def _status(profile: Profile) -> str:
+    if profile.status == "paused" and profile.paused_until:
+        d = profile.paused_until
+        return f":double_vertical_bar: *Paused* until {d:%A} {d.day} {d:%B %Y}"
+    if profile.status == "paused":
+        return ":double_vertical_bar: *Paused*: press *Resume now* when you're ready to take part"
+    return ":large_green_circle: *Active*: you'll be included in the next matching round"
+
+
+def _own_page(profile: Profile) -> list[Json]:
+    pause = (
+        button("Resume now", Action.HOME_RESUME)
+        if profile.status == "paused"
+        else button("Pause", Action.HOME_PAUSE)
+    )
+    return [
+        section(_status(profile), block_id=B.HOME_WELCOME),
+        section(
+            "*Your profile*\n" + "\n".join(summary_lines(profile.summary)), block_id=B.HOME_PROFILE
+        ),
+        section(
+            "*Your partner and next session*\nNot matched yet. When the program team runs "
+            "the next matching round, I'll introduce you to your partner in a group message, "
+            "and your sessions will show here.",
+            block_id=B.HOME_PAIRING,
+        ),
+        {
+            "type": "actions",
+            "block_id": B.HOME_ACTIONS,
+            "elements": [
+                button("Edit profile", Action.HOME_EDIT, style="primary"),
+                pause,
+                button("Leave", Action.HOME_LEAVE, style="danger"),
+                button("Show commands", Action.HOME_HELP),
+            ],
+        },
+    ]
+
+
+def _admin_panel(overview: Overview) -> list[Json]:
+    roles = overview.by_role
+    statuses = overview.by_status
+    waiting = overview.waiting
+    names = ", ".join(f"<@{u}>" for u in waiting[:WAITING_SHOWN])
+    if len(waiting) > WAITING_SHOWN:
+        names += f" and {len(waiting) - WAITING_SHOWN} more"
+    return [
+        divider(),
+        header("Program at a glance (admins)"),
+        {
+            "type": "section",
+            "block_id": B.HOME_ADMIN,
+            "fields": [
+                {"type": "mrkdwn", "text": f"*Sharing (reverse mentors)*\n{roles.get('share', 0)}"},
+                {"type": "mrkdwn", "text": f"*Learning (leaders)*\n{roles.get('learn', 0)}"},
+                {"type": "mrkdwn", "text": f"*Both*\n{roles.get('both', 0)}"},
+                {"type": "mrkdwn", "text": f"*Paused*\n{statuses.get('paused', 0)}"},
+            ],
+        },
+        section(f"*Waiting for a match ({len(waiting)})*\n{names or 'Nobody yet.'}"),
+        {
+            "type": "actions",
+            "block_id": B.HOME_ADMIN_ACTIONS,
+            "elements": [button("Program settings", Action.HOME_SETTINGS)],
+        },
+        context("Admins see who takes part and counts; never anyone's notes or private lists."),
+    ]

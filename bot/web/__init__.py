@@ -1,0 +1,1 @@
+"""HTTP serving: the ASGI app (Bolt plus /healthz) and the uvicorn runner."""

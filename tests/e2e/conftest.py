@@ -1,0 +1,55 @@
+"""The real bot over real HTTP, a real migrated database, and the Slack stand-in."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import pytest
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from bot.clock import FakeClock
+from bot.config import Settings, load_settings
+from bot.runtime import LocalServer, Runtime
+from bot.sandbox import SlackDriver, SlackStandIn, demo_workspace
+
+SIGNING_SECRET = "e2e-signing-secret"
+
+
+@pytest.fixture
+async def standin() -> AsyncIterator[SlackStandIn]:
+    async with SlackStandIn(demo_workspace()) as server:
+        yield server
+
+
+@pytest.fixture
+def settings(standin: SlackStandIn, database_url: str) -> Settings:
+    return load_settings(
+        {
+            "SLACK_BOT_TOKEN": standin.bot_token,
+            "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+            "SLACK_API_URL": standin.api_url,
+            "DATABASE_URL": database_url,
+        },
+        env_file=None,
+    )
+
+
+@pytest.fixture
+async def bot(
+    settings: Settings, engine: AsyncEngine, clock: FakeClock
+) -> AsyncIterator[LocalServer]:
+    runtime = Runtime.build(settings, clock=clock)
+    try:
+        async with LocalServer(runtime) as server:
+            yield server
+    finally:
+        await runtime.close()
+
+
+@pytest.fixture
+async def slack(bot: LocalServer, standin: SlackStandIn) -> AsyncIterator[SlackDriver]:
+    driver = SlackDriver(standin, bot.events_url, SIGNING_SECRET)
+    try:
+        yield driver
+    finally:
+        await driver.aclose()

@@ -1,0 +1,92 @@
+"""Fixtures for delivery tests: the stand-in as Slack, a dispatcher on the test database."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Awaitable, Callable
+from datetime import timedelta
+
+import pytest
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from bot.clock import FakeClock
+from bot.db.engine import make_sessionmaker
+from bot.sandbox import SlackStandIn, demo_workspace
+from bot.services.outbox import (
+    DeliveryHooks,
+    Dispatcher,
+    DispatcherConfig,
+    OutboundMessage,
+    SlackSender,
+    enqueue,
+)
+
+TEAM = "T0FLIPSIDE"
+PEOPLE = ["U01MAYA", "U01DANIEL", "U01GRACE", "U01JAMAL", "U01LUCAS", "U01HELEN"]
+
+MakeDispatcher = Callable[..., Awaitable[Dispatcher]]
+
+
+@pytest.fixture
+async def standin() -> AsyncIterator[SlackStandIn]:
+    async with SlackStandIn(demo_workspace()) as server:
+        yield server
+
+
+@pytest.fixture
+async def make_dispatcher(
+    engine: AsyncEngine, standin: SlackStandIn, clock: FakeClock
+) -> AsyncIterator[MakeDispatcher]:
+    """Builds dispatchers (one per simulated replica) that share the database and the clock."""
+    senders: list[SlackSender] = []
+
+    async def make(**config: object) -> Dispatcher:
+        sender = SlackSender(standin.bot_token, standin.api_url)
+        await sender.start()
+        senders.append(sender)
+        defaults: dict[str, object] = {"rate_per_second": 1000.0, "burst": 1000}
+        return Dispatcher(
+            engine,
+            make_sessionmaker(engine),
+            sender,
+            clock,
+            config=DispatcherConfig(**{**defaults, **config}),  # type: ignore[arg-type]
+            hooks=DeliveryHooks(),
+        )
+
+    yield make
+    for sender in senders:
+        await sender.close()
+
+
+async def put(
+    engine: AsyncEngine, clock: FakeClock, count: int, *, prefix: str = "m", **fields: object
+) -> list[str]:
+    """Enqueue `count` messages, spread over the demo people, due now unless told otherwise."""
+    keys = []
+    sessionmaker = make_sessionmaker(engine)
+    async with sessionmaker() as session, session.begin():
+        for i in range(count):
+            key = f"{prefix}:{i}"
+            values: dict[str, object] = {
+                "team_id": TEAM,
+                "dedup_key": key,
+                "kind": "test",
+                "text": f"message {key}",
+                "channel": PEOPLE[i % len(PEOPLE)],
+                **fields,
+            }
+            await enqueue(session, OutboundMessage(**values), clock.now())  # type: ignore[arg-type]
+            keys.append(key)
+    return keys
+
+
+def sent_texts(standin: SlackStandIn) -> list[str]:
+    return [
+        str(call.args.get("text"))
+        for call in standin.calls_to("chat.postMessage")
+        if call.response.get("ok")
+    ]
+
+
+def later(clock: FakeClock, seconds: float) -> None:
+    clock.advance(timedelta(seconds=seconds))

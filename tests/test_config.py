@@ -1,0 +1,72 @@
+"""Settings: defaults, and one clear line for each missing or malformed value."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.config import DEFAULT_DATABASE_URL, SLACK_API_URL, ConfigError, load_settings
+
+VALID = {"SLACK_BOT_TOKEN": "xoxb-1-2-abc", "SLACK_SIGNING_SECRET": "s3cret"}
+
+
+def test_defaults() -> None:
+    settings = load_settings(VALID, env_file=None)
+    assert settings.slack_api_url == SLACK_API_URL
+    assert settings.database_url == DEFAULT_DATABASE_URL
+    assert settings.port == 3000
+    assert settings.log_level == "INFO"
+    assert not settings.socket_mode
+
+
+def test_socket_mode_needs_no_signing_secret() -> None:
+    settings = load_settings(
+        {"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_APP_TOKEN": "xapp-1-A-1-abc"}, env_file=None
+    )
+    assert settings.socket_mode
+
+
+def test_api_url_gets_its_trailing_slash() -> None:
+    settings = load_settings({**VALID, "SLACK_API_URL": "https://slack-gov.com/api"}, env_file=None)
+    assert settings.slack_api_url == "https://slack-gov.com/api/"
+
+
+def test_dotenv_is_read_and_the_environment_wins(tmp_path: Path) -> None:
+    env_file = tmp_path / ".env"
+    env_file.write_text("SLACK_BOT_TOKEN=xoxb-from-file\nPORT=4000\nLOG_LEVEL=debug\n")
+    settings = load_settings({"SLACK_SIGNING_SECRET": "x", "PORT": "5000"}, env_file=env_file)
+    assert settings.slack_bot_token == "xoxb-from-file"
+    assert settings.port == 5000
+    assert settings.log_level == "DEBUG"
+
+
+@pytest.mark.parametrize(
+    ("env", "names"),
+    [
+        ({}, "SLACK_BOT_TOKEN is not set"),
+        ({"SLACK_BOT_TOKEN": "xoxp-user"}, "SLACK_BOT_TOKEN does not look like a bot token"),
+        ({"SLACK_BOT_TOKEN": "xoxb-1"}, "SLACK_SIGNING_SECRET is not set"),
+        ({**VALID, "SLACK_APP_TOKEN": "nope"}, "SLACK_APP_TOKEN does not look like"),
+        ({**VALID, "PORT": "http"}, "PORT is invalid"),
+        ({**VALID, "PORT": "70000"}, "PORT is invalid"),
+        ({**VALID, "LOG_LEVEL": "chatty"}, "LOG_LEVEL is invalid"),
+        ({**VALID, "DATABASE_URL": "mysql://db/x"}, "DATABASE_URL is invalid"),
+        ({**VALID, "DATABASE_URL": "::::"}, "DATABASE_URL is invalid"),
+        ({**VALID, "SLACK_API_URL": "slack.com/api"}, "SLACK_API_URL is invalid"),
+        (
+            {**VALID, "SLACK_CLIENT_ID": "1.2", "SLACK_CLIENT_SECRET": "x"},
+            "SLACK_CLIENT_ID and SLACK_CLIENT_SECRET are set",
+        ),
+    ],
+)
+def test_bad_settings_name_the_problem_in_one_line(env: dict[str, str], names: str) -> None:
+    with pytest.raises(ConfigError) as caught:
+        load_settings(env, env_file=None)
+    message = str(caught.value)
+    assert message.startswith(names)
+    assert "\n" not in message
+
+
+def test_migrate_needs_no_slack_tokens() -> None:
+    assert load_settings({}, env_file=None, require_slack=False).slack_bot_token == ""
