@@ -37,6 +37,8 @@ async def the_home_tab(demo: Demo) -> None:
     demo.show.action(LUCAS, "clicks [ Show commands ]")
     await demo.slack.click(LUCAS, "home_help", view_id=demo.standin.home_views[LUCAS]["id"])
     await demo.standin.wait_for(lambda: bool(demo.standin.open_views(LUCAS)))
+    demo.show.action(LUCAS, "reads it and closes the window")
+    await demo.slack.close(LUCAS)
 
 
 async def a_direct_message(demo: Demo) -> None:

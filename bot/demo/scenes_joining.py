@@ -7,6 +7,7 @@ from typing import Any
 
 from bot.demo.run import Demo
 from bot.demo.steps import outbox_settled
+from bot.slack.ids import View
 
 PRIYA, MAYA, DANIEL, LUCAS = "U01PRIYA", "U01MAYA", "U01DANIEL", "U01LUCAS"
 HELEN, JAMAL, KLAUS = "U01HELEN", "U01JAMAL", "U01KLAUS"
@@ -68,7 +69,11 @@ def _options(view: dict[str, Any], block_id: str) -> dict[str, str]:
 
 async def _open_profile(demo: Demo, user: str, text: str = "join") -> dict[str, Any]:
     await demo.slack.command(user, text)
-    await demo.standin.wait_for(lambda: bool(demo.standin.open_views(user)))
+    def profile_open() -> bool:
+        top = demo.standin.top_view(user)
+        return top is not None and top.view.get("callback_id") == View.PROFILE
+
+    await demo.standin.wait_for(profile_open)
     return demo.standin.open_views(user)[-1].view
 
 
