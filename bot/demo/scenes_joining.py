@@ -69,6 +69,7 @@ def _options(view: dict[str, Any], block_id: str) -> dict[str, str]:
 
 async def _open_profile(demo: Demo, user: str, text: str = "join") -> dict[str, Any]:
     await demo.slack.command(user, text)
+
     def profile_open() -> bool:
         top = demo.standin.top_view(user)
         return top is not None and top.view.get("callback_id") == View.PROFILE
