@@ -11,6 +11,7 @@ class View(StrEnum):
     LEAVE = "leave_modal"
     SETTINGS = "settings_modal"
     HELP = "help_modal"
+    END_PAIRING = "end_pairing_modal"
 
 
 class Action(StrEnum):
@@ -21,6 +22,13 @@ class Action(StrEnum):
     HOME_RESUME = "home_resume"
     HOME_LEAVE = "home_leave"
     HOME_SETTINGS = "home_admin_settings"
+    HOME_MATCH = "home_admin_match"
+    HOME_END_PAIRING = "home_end_pairing"
+    BOOK_SESSION = "book_session"
+    ROUND_APPROVE = "round_approve"
+    ROUND_RECOMPUTE = "round_recompute"
+    ROUND_DISCARD = "round_discard"
+    ROUND_DROP_PAIR = "round_drop_pair"
 
 
 class Block(StrEnum):
@@ -35,6 +43,9 @@ class Block(StrEnum):
     HOME_PAIRING = "home_pairing"
     HOME_ADMIN = "home_admin"
     HOME_ADMIN_ACTIONS = "home_admin_actions"
+    PROPOSAL_SUMMARY = "proposal_summary"
+    PROPOSAL_ACTIONS = "proposal_actions"
+    INTRO_ACTIONS = "intro_actions"
 
 
 class Field(StrEnum):
@@ -56,3 +67,8 @@ class Field(StrEnum):
     DEPARTMENTS = "departments"
     ADMIN_CHANNEL = "admin_channel"
     ADMIN_USERS = "admin_users"
+    PAIRING = "pairing"
+    CADENCE = "cadence"
+    AUTO_APPROVE = "auto_approve"
+    CROSS_DEPARTMENT = "cross_department"
+    TIMEZONE_GAP = "timezone_gap"
