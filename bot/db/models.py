@@ -16,6 +16,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -36,6 +37,11 @@ class WorkspaceSettings(Base):
     seniority_levels: Mapped[list[str]] = mapped_column(JSON, default=list)
     departments: Mapped[list[str]] = mapped_column(JSON, default=list)
     max_timezone_gap_hours: Mapped[int] = mapped_column(Integer, default=6)
+    cross_department: Mapped[str] = mapped_column(
+        String(10), default="preferred", server_default="preferred"
+    )
+    round_cadence: Mapped[str] = mapped_column(String(16), default="off", server_default="off")
+    auto_approve: Mapped[bool] = mapped_column(default=False, server_default=false())
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
 
@@ -125,7 +131,9 @@ class BlockedPerson(Base):
 __all__ = [
     "Base",
     "BlockedPerson",
+    "MatchRound",
     "OutboxMessage",
+    "Pairing",
     "Participant",
     "ParticipantTopic",
     "Topic",
@@ -166,3 +174,79 @@ class OutboxMessage(Base):
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
     sent_at: Mapped[datetime | None]
+
+
+ROUND_STATUSES = (
+    "queued",
+    "computing",
+    "proposed",
+    "approved",
+    "discarded",
+    "superseded",
+    "failed",
+)
+
+
+class MatchRound(Base):
+    """One matching round: queued or asked for, computed into a proposal, then decided once.
+
+    `proposal` holds the computed pairs and the unmatched with their reasons (user ids, scores,
+    reason texts); `fingerprint` is a digest of everything the computation read, so a decision
+    can tell that people changed since.
+    """
+
+    __tablename__ = "match_rounds"
+    __table_args__ = (
+        UniqueConstraint("team_id", "scheduled_key"),
+        CheckConstraint(
+            "status IN (" + ", ".join(f"'{s}'" for s in ROUND_STATUSES) + ")", name="status"
+        ),
+        CheckConstraint("trigger IN ('admin', 'schedule')", name="trigger"),
+        Index("ix_match_rounds_team_status", "team_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    team_id: Mapped[str] = mapped_column(TEAM_ID)
+    status: Mapped[str] = mapped_column(String(10))
+    trigger: Mapped[str] = mapped_column(String(10))
+    requested_by: Mapped[str | None] = mapped_column(USER_ID)
+    post_to: Mapped[str | None] = mapped_column(String(32))
+    scheduled_key: Mapped[str | None] = mapped_column(String(40))
+    fingerprint: Mapped[str | None] = mapped_column(String(64))
+    proposal: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    dropped: Mapped[list[int]] = mapped_column(JSON, default=list)
+    claimed_by: Mapped[str | None] = mapped_column(String(100))
+    claimed_until: Mapped[datetime | None]
+    created_at: Mapped[datetime]
+    computed_at: Mapped[datetime | None]
+    decided_at: Mapped[datetime | None]
+    decided_by: Mapped[str | None] = mapped_column(USER_ID)
+
+
+class Pairing(Base):
+    """A reverse mentor (the junior, who shares) and a leader (who learns), from one round.
+
+    When someone leaves, their user id here is replaced by a tombstone: the pairing still counts
+    in aggregates but no longer says who it was.
+    """
+
+    __tablename__ = "pairings"
+    __table_args__ = (
+        UniqueConstraint("round_id", "mentor_user_id", "leader_user_id"),
+        CheckConstraint("status IN ('active', 'paused', 'ended')", name="status"),
+        Index("ix_pairings_team_mentor", "team_id", "mentor_user_id"),
+        Index("ix_pairings_team_leader", "team_id", "leader_user_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    team_id: Mapped[str] = mapped_column(TEAM_ID)
+    round_id: Mapped[int] = mapped_column(ForeignKey("match_rounds.id"), index=True)
+    mentor_user_id: Mapped[str] = mapped_column(USER_ID)
+    leader_user_id: Mapped[str] = mapped_column(USER_ID)
+    status: Mapped[str] = mapped_column(String(8), default="active")
+    score: Mapped[float]
+    reasons: Mapped[list[str]] = mapped_column(JSON, default=list)
+    end_cause: Mapped[str | None] = mapped_column(String(20))
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+    ended_at: Mapped[datetime | None]
