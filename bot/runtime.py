@@ -19,7 +19,7 @@ from bot.config import Settings
 from bot.db import migrate
 from bot.db.engine import SessionMaker, make_engine, make_sessionmaker
 from bot.scheduler import Intervals, Scheduler
-from bot.services import participants
+from bot.services import participants, rounds
 from bot.services.outbox import DeliveryHooks, Dispatcher, DispatcherConfig, SlackSender
 from bot.slack.app import build_app
 from bot.slack.context import AppContext
@@ -46,7 +46,8 @@ class Runtime:
         engine = make_engine(settings.database_url)
         sessionmaker = make_sessionmaker(engine)
         hooks = DeliveryHooks(
-            planners=[participants.resume_due], on_dead=[participants.on_dead_letter]
+            planners=[participants.resume_due, rounds.plan_rounds],
+            on_dead=[participants.on_dead_letter],
         )
         ctx = AppContext(settings=settings, sessionmaker=sessionmaker, clock=clock, hooks=hooks)
         app = build_app(ctx)
@@ -58,8 +59,13 @@ class Runtime:
             dispatch=settings.dispatch_interval,
             plan=settings.plan_interval,
             reap=settings.reap_interval,
+            rounds=settings.plan_interval,
         )
-        scheduler = Scheduler(dispatcher, hooks, sessionmaker, clock, intervals)
+
+        async def run_rounds() -> int:
+            return await rounds.run_queued_rounds(sessionmaker, clock, ctx.owner)
+
+        scheduler = Scheduler(dispatcher, hooks, sessionmaker, clock, intervals, run_rounds)
         return cls(settings, engine, sessionmaker, ctx, app, sender, dispatcher, scheduler)
 
     def asgi(self, *, events: bool = True, scheduler: bool = True) -> FlipsideASGI:

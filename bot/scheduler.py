@@ -22,6 +22,7 @@ from bot.services.outbox import DeliveryHooks, Dispatcher
 log = logging.getLogger("bot.scheduler")
 
 PLAN_JOB, DISPATCH_JOB, REAP_JOB = "outbox-plan", "outbox-dispatch", "outbox-reap"
+ROUNDS_JOB = "matching-rounds"
 
 
 @dataclass(frozen=True)
@@ -29,6 +30,7 @@ class Intervals:
     dispatch: float = 1.0
     plan: float = 60.0
     reap: float = 30.0
+    rounds: float = 60.0
 
 
 class Scheduler:
@@ -39,12 +41,14 @@ class Scheduler:
         sessionmaker: SessionMaker,
         clock: Clock,
         intervals: Intervals,
+        rounds: Callable[[], Awaitable[object]] | None = None,
     ) -> None:
         self.dispatcher = dispatcher
         self.hooks = hooks
         self.sessionmaker = sessionmaker
         self.clock = clock
         self.intervals = intervals
+        self._rounds = rounds
         self._aps: AsyncIOScheduler | None = None
         self._running: set[asyncio.Task[Any]] = set()
 
@@ -56,11 +60,13 @@ class Scheduler:
         """Start the jobs; call from inside the running event loop."""
         aps = AsyncIOScheduler(timezone="UTC")
         common = {"coalesce": True, "max_instances": 1, "misfire_grace_time": None}
-        jobs = (
+        jobs: list[tuple[str, Callable[[], Awaitable[None]], float]] = [
             (PLAN_JOB, self.plan, self.intervals.plan),
             (DISPATCH_JOB, self.dispatch, self.intervals.dispatch),
             (REAP_JOB, self.reap, self.intervals.reap),
-        )
+        ]
+        if self._rounds is not None:
+            jobs.append((ROUNDS_JOB, self.rounds, self.intervals.rounds))
         for job_id, job, seconds in jobs:
             aps.add_job(self._tracked(job), "interval", seconds=seconds, id=job_id, **common)
         aps.start()
@@ -105,3 +111,12 @@ class Scheduler:
 
     async def reap(self) -> None:
         await self.dispatcher.reap()
+
+    async def rounds(self) -> None:
+        """Compute the matching rounds the planner queued (or a replica abandoned)."""
+        if self._rounds is None:
+            return
+        try:
+            await self._rounds()
+        except Exception:
+            log.exception("matching rounds job failed")

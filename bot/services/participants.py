@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
@@ -12,14 +12,16 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.clock import Clock
 from bot.db.dialect import insert_ignore
 from bot.db.engine import SessionMaker
-from bot.db.models import BlockedPerson, OutboxMessage, Participant, ParticipantTopic
+from bot.db.models import BlockedPerson, OutboxMessage, Pairing, Participant, ParticipantTopic
 from bot.domain.delivery import Status
 from bot.domain.profile import ProfileForm, check_resume_date, validate_profile
 from bot.domain.program import ParticipantStatus, TopicDirection
 from bot.messages import profile as msg
+from bot.services import pairings
 from bot.services.errors import UserFacingError
 from bot.services.outbox import DeadLetter, OutboundMessage, cancel, enqueue
 from bot.services.program import ProgramConfig, read_program
+from bot.services.rounds import latest_round
 
 NEXT_STEP = (
     "The program team runs matching rounds. As soon as you're matched, I'll introduce you and "
@@ -234,10 +236,13 @@ async def pause(
             return _to_profile(participant, program)  # a repeat: nothing changes, no second DM
         # Keyed by the row's last change too: a later pause to the same date is confirmed again.
         key = f"paused:{resume_on.isoformat()}:{participant.updated_at.isoformat()}"
+        was_active = participant.status == ParticipantStatus.ACTIVE
         participant.status = ParticipantStatus.PAUSED
         participant.paused_until = resume_on
         participant.updated_at = now
         await _dm(session, team_id, user_id, key, msg.paused(resume_on), now)
+        if was_active:
+            await pairings.pause_pairings(session, team_id, user_id, resume_on, now)
         return _to_profile(participant, program)
 
 
@@ -262,6 +267,7 @@ async def _resume(
     participant.status = ParticipantStatus.ACTIVE
     participant.paused_until = None
     participant.updated_at = now
+    await pairings.resume_pairings(session, participant.team_id, participant.slack_user_id, now)
     await _dm(
         session,
         participant.team_id,
@@ -319,6 +325,7 @@ async def leave(sessionmaker: SessionMaker, clock: Clock, team_id: str, user_id:
         if participant is None:
             raise not_joined()
         await cancel(session, team_id, now, owner=f"person:{user_id}")
+        await pairings.end_for_leaver(session, team_id, user_id, now)
         await session.execute(
             delete(OutboxMessage).where(
                 OutboxMessage.team_id == team_id,
@@ -397,6 +404,8 @@ class Overview:
     by_role: dict[str, int]
     by_status: dict[str, int]
     waiting: tuple[str, ...]  # active participants without a partner yet (user ids)
+    pairs: dict[str, int] = field(default_factory=dict)  # pairings by status, counts only
+    latest_round: tuple[int, str] | None = None  # (number, status)
 
 
 async def overview(sessionmaker: SessionMaker, team_id: str) -> Overview:
@@ -411,13 +420,31 @@ async def overview(sessionmaker: SessionMaker, team_id: str) -> Overview:
             .where(Participant.team_id == team_id)
             .group_by(Participant.status)
         )
+        paired = (
+            select(Pairing.mentor_user_id)
+            .where(Pairing.team_id == team_id, Pairing.status.in_(pairings.LIVE))
+            .union(
+                select(Pairing.leader_user_id).where(
+                    Pairing.team_id == team_id, Pairing.status.in_(pairings.LIVE)
+                )
+            )
+        )
         waiting = await session.scalars(
             select(Participant.slack_user_id)
-            .where(Participant.team_id == team_id, Participant.status == "active")
+            .where(
+                Participant.team_id == team_id,
+                Participant.status == "active",
+                Participant.slack_user_id.not_in(paired),
+            )
             .order_by(Participant.joined_at)
         )
-        return Overview(
-            by_role={r: n for r, n in roles.all()},
-            by_status={s: n for s, n in statuses.all()},
-            waiting=tuple(waiting.all()),
-        )
+        by_role = {r: n for r, n in roles.all()}
+        by_status = {s: n for s, n in statuses.all()}
+        found = tuple(waiting.all())
+    return Overview(
+        by_role=by_role,
+        by_status=by_status,
+        waiting=found,
+        pairs=await pairings.counts(sessionmaker, team_id),
+        latest_round=await latest_round(sessionmaker, team_id),
+    )

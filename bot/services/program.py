@@ -12,6 +12,7 @@ from bot.clock import Clock
 from bot.db.dialect import insert_ignore
 from bot.db.engine import SessionMaker
 from bot.db.models import Participant, Topic, WorkspaceSettings
+from bot.domain.cadence import Cadence
 from bot.domain.program import DEFAULT_SENIORITY_LEVELS, DEFAULT_TOPICS
 from bot.services.errors import UserFacingError
 
@@ -29,6 +30,10 @@ class ProgramConfig:
     topics: tuple[tuple[int, str], ...]  # (id, name), active ones, in order
     admin_channel_id: str | None
     admin_user_ids: tuple[str, ...]
+    cross_department: str = "preferred"
+    max_timezone_gap_hours: int = 6
+    round_cadence: str = "off"
+    auto_approve: bool = False
 
     @property
     def topic_ids(self) -> set[int]:
@@ -45,6 +50,14 @@ class SettingsForm:
     departments: tuple[str, ...]
     admin_channel_id: str | None
     admin_user_ids: tuple[str, ...]
+    cross_department: str = "preferred"
+    max_timezone_gap_hours: int = 6
+    round_cadence: str = "off"
+    auto_approve: bool = False
+
+
+CROSS_DEPARTMENT = ("required", "preferred", "ignored")
+MAX_TIMEZONE_GAP = 24
 
 
 async def ensure_workspace(session: AsyncSession, team_id: str, now: datetime) -> None:
@@ -89,6 +102,10 @@ async def read_program(session: AsyncSession, team_id: str, now: datetime) -> Pr
         topics=tuple((tid, name) for tid, name in topics.all()),
         admin_channel_id=ws.admin_channel_id,
         admin_user_ids=tuple(ws.admin_user_ids),
+        cross_department=ws.cross_department,
+        max_timezone_gap_hours=ws.max_timezone_gap_hours,
+        round_cadence=ws.round_cadence,
+        auto_approve=ws.auto_approve,
     )
 
 
@@ -121,6 +138,14 @@ def validate_settings(form: SettingsForm) -> dict[str, str]:
         errors["departments"] = "Keep each department under 100 characters."
     elif len({d.casefold() for d in form.departments}) != len(form.departments):
         errors["departments"] = "Each department once, please: there is a repeat."
+    if form.cross_department not in CROSS_DEPARTMENT:
+        errors["cross_department"] = "Choose one of the options."
+    if not 0 <= form.max_timezone_gap_hours <= MAX_TIMEZONE_GAP:
+        errors["timezone_gap"] = f"Give a whole number of hours from 0 to {MAX_TIMEZONE_GAP}."
+    if Cadence.parse(form.round_cadence).dump() != form.round_cadence:
+        errors["cadence"] = "Choose one of the options."
+    elif form.auto_approve and form.round_cadence == "off":
+        errors["auto_approve"] = "Automatic approval needs automatic rounds: pick a schedule."
     return errors
 
 
@@ -147,6 +172,10 @@ async def update_settings(
         ws.departments = list(form.departments)
         ws.admin_channel_id = form.admin_channel_id
         ws.admin_user_ids = list(form.admin_user_ids)
+        ws.cross_department = form.cross_department
+        ws.max_timezone_gap_hours = form.max_timezone_gap_hours
+        ws.round_cadence = form.round_cadence
+        ws.auto_approve = form.auto_approve
         ws.updated_at = now
         existing = {
             t.name.casefold(): t

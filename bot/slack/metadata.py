@@ -15,6 +15,7 @@ class ModalMeta(BaseModel):
     v: int = Field(default=1, ge=1, le=1)
     channel_id: str | None = Field(default=None, pattern=r"^[CDG][A-Z0-9]{2,30}$")
     edit: bool = False
+    pairing_id: int | None = Field(default=None, ge=1)
 
     def dump(self) -> str:
         return self.model_dump_json(exclude_defaults=True)

@@ -7,7 +7,7 @@ from typing import Any
 
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.services import participants
+from bot.services import pairings, participants
 from bot.slack.context import AppContext
 from bot.slack.metadata import ModalMeta
 from bot.slack.people import is_program_admin
@@ -33,7 +33,9 @@ async def publish_home(client: AsyncWebClient, ctx: AppContext, team_id: str, us
     overview = None
     if await is_program_admin(client, program, user_id):
         overview = await participants.overview(ctx.sessionmaker, team_id)
-    await client.views_publish(user_id=user_id, view=home_view(user_id, profile, overview))
+    mine = await pairings.my_pairings(ctx.sessionmaker, team_id, user_id) if profile else []
+    view = home_view(user_id, profile, overview, mine)
+    await client.views_publish(user_id=user_id, view=view)
 
 
 async def open_profile(

@@ -21,7 +21,7 @@ from bot.db.engine import make_sessionmaker
 from bot.db.models import OutboxMessage
 from bot.runtime import LocalServer, Runtime
 from bot.sandbox import SlackStandIn
-from bot.scheduler import DISPATCH_JOB, PLAN_JOB, REAP_JOB
+from bot.scheduler import DISPATCH_JOB, PLAN_JOB, REAP_JOB, ROUNDS_JOB
 from bot.services.outbox import OutboundMessage, enqueue
 from tests.outbox.conftest import TEAM, put, sent_texts
 
@@ -63,7 +63,7 @@ async def test_jobs_have_explicit_ids_and_safe_options(
             aps = runtime.scheduler._aps
             assert aps is not None
             jobs = {job.id: job for job in aps.get_jobs()}
-            assert set(jobs) == {PLAN_JOB, DISPATCH_JOB, REAP_JOB}
+            assert set(jobs) == {PLAN_JOB, DISPATCH_JOB, REAP_JOB, ROUNDS_JOB}
             for job in jobs.values():
                 assert job.coalesce is True
                 assert job.max_instances == 1

@@ -12,15 +12,18 @@ from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.domain.profile import PauseError, parse_pause
-from bot.services import participants
+from bot.messages import matching as matching_msg
+from bot.services import pairings, participants, rounds
 from bot.services.errors import UserFacingError
 from bot.services.program import load_program
 from bot.slack.context import AppContext
+from bot.slack.listeners.pairing import start_round
 from bot.slack.metadata import ModalMeta
 from bot.slack.people import is_program_admin
 from bot.slack.surfaces import open_profile, publish_home
 from bot.slack.ui.help import CommandHelp, help_message
 from bot.slack.ui.modals import leave_modal, pause_modal, settings_modal
+from bot.slack.ui.pairing_modal import end_pairing_modal
 
 COMMAND = "/mentor"
 
@@ -29,10 +32,16 @@ HELP: list[CommandHelp] = [
     CommandHelp("profile", "see and change your profile"),
     CommandHelp("pause", "take a break (`pause until 2026-12-01`, `pause for 3 weeks`)"),
     CommandHelp("resume", "end your break early"),
+    CommandHelp("end", "end a pairing, privately and without blame"),
     CommandHelp("leave", "leave the program and erase your data"),
     CommandHelp("export", "get a file with everything Flipside holds about you"),
     CommandHelp("help", "show this list"),
-    CommandHelp("admin settings", "topics, levels, departments, admin channel", admin_only=True),
+    CommandHelp("admin match", "run a matching round and review the proposal", admin_only=True),
+    CommandHelp(
+        "admin settings",
+        "topics, levels, departments, admin channel, automatic rounds",
+        admin_only=True,
+    ),
 ]
 
 
@@ -65,6 +74,7 @@ def register(app: AsyncApp, ctx: AppContext) -> None:
         "pause": _pause,
         "resume": _resume,
         "leave": _leave,
+        "end": _end,
         "export": _export,
         "help": _help,
         "admin": _admin,
@@ -182,6 +192,9 @@ async def _admin(r: Request) -> None:
             response_type="ephemeral",
         )
         return
+    if r.args.lower() == "match":
+        await _match(r)
+        return
     if r.args.lower() != "settings":
         await r.ack(
             **help_message(
@@ -192,3 +205,27 @@ async def _admin(r: Request) -> None:
     await r.ack()
     meta = ModalMeta(channel_id=r.channel_id or None).dump()
     await r.client.views_open(trigger_id=r.trigger_id, view=settings_modal(program, meta))
+
+
+async def _match(r: Request) -> None:
+    try:
+        round_id, where = await start_round(r.client, r.ctx, r.team_id, r.user_id)
+    except UserFacingError as exc:
+        await r.ack(text=str(exc), response_type="ephemeral")
+        return
+    await r.ack(text=matching_msg.proposal_computing(where), response_type="ephemeral")
+    await rounds.compute_round(r.ctx.sessionmaker, r.ctx.clock, round_id, r.ctx.owner)
+
+
+async def _end(r: Request) -> None:
+    mine = await pairings.my_pairings(r.ctx.sessionmaker, r.team_id, r.user_id)
+    if not mine:
+        await r.ack(
+            text="You don't have a partner right now, so there's nothing to end. "
+            "If you want a break from the program, `/mentor pause` is there.",
+            response_type="ephemeral",
+        )
+        return
+    await r.ack()
+    meta = ModalMeta(pairing_id=mine[0].id if len(mine) == 1 else None).dump()
+    await r.client.views_open(trigger_id=r.trigger_id, view=end_pairing_modal(mine, meta))

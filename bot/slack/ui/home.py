@@ -5,18 +5,25 @@ from __future__ import annotations
 from typing import Any
 
 from bot.messages.profile import summary_lines
+from bot.services.pairings import MyPairing
 from bot.services.participants import Overview, Profile
 from bot.slack.ids import Action
 from bot.slack.ids import Block as B
-from bot.slack.ui.mrkdwn import button, context, divider, header, section
+from bot.slack.ui.mrkdwn import button, context, divider, escape, header, md, plain, section
 
 Json = dict[str, Any]
 WAITING_SHOWN = 20
+PAIRINGS_SHOWN = 3  # capacity is at most 3
 
 
-def home_view(user_id: str, profile: Profile | None, overview: Overview | None) -> Json:
+def home_view(
+    user_id: str,
+    profile: Profile | None,
+    overview: Overview | None,
+    pairings: list[MyPairing] | None = None,
+) -> Json:
     blocks = [header("Flipside reverse mentoring")]
-    blocks += _own_page(profile) if profile else _welcome(user_id)
+    blocks += _own_page(profile, pairings or []) if profile else _welcome(user_id)
     if overview is not None:
         blocks += _admin_panel(overview)
     return {"type": "home", "blocks": blocks[:100]}
@@ -58,7 +65,48 @@ def _status(profile: Profile) -> str:
     return ":large_green_circle: *Active*: you'll be included in the next matching round"
 
 
-def _own_page(profile: Profile) -> list[Json]:
+def _pairing_blocks(pairings: list[MyPairing]) -> list[Json]:
+    if not pairings:
+        return [
+            section(
+                "*Your partner and next session*\nNot matched yet. When the program team runs "
+                "the next matching round, I'll introduce you to your partner in a group message, "
+                "and your sessions will show here.",
+                block_id=B.HOME_PAIRING,
+            )
+        ]
+    out = [section("*Your partners*", block_id=B.HOME_PAIRING)]
+    for p in pairings[:PAIRINGS_SHOWN]:
+        side = (
+            "You share what you know; they share career insight back"
+            if p.i_am == "mentor"
+            else "They share what they know; you share career insight back"
+        )
+        title = f", {escape(p.partner_title)}" if p.partner_title else ""
+        paused = "  ·  :double_vertical_bar: paused for a break" if p.status == "paused" else ""
+        since = f"<!date^{int(p.since.timestamp())}^{{date_short_pretty}}|{p.since:%Y-%m-%d}>"
+        out.append(
+            {
+                "type": "section",
+                "block_id": f"{B.HOME_PAIRING}_{p.id}",
+                "text": md(
+                    f"<@{p.partner_id}>{title}\n{side}. Paired since {since}{paused}.\n"
+                    "_Next session: none booked yet. The leader proposes a time in your group "
+                    "message._"
+                ),
+                "accessory": {
+                    "type": "overflow",
+                    "action_id": Action.HOME_END_PAIRING,
+                    "options": [
+                        {"text": plain("End this pairing…"), "value": str(p.id)},
+                    ],
+                },
+            }
+        )
+    return out
+
+
+def _own_page(profile: Profile, pairings: list[MyPairing]) -> list[Json]:
     pause = (
         button("Resume now", Action.HOME_RESUME)
         if profile.status == "paused"
@@ -69,12 +117,7 @@ def _own_page(profile: Profile) -> list[Json]:
         section(
             "*Your profile*\n" + "\n".join(summary_lines(profile.summary)), block_id=B.HOME_PROFILE
         ),
-        section(
-            "*Your partner and next session*\nNot matched yet. When the program team runs "
-            "the next matching round, I'll introduce you to your partner in a group message, "
-            "and your sessions will show here.",
-            block_id=B.HOME_PAIRING,
-        ),
+        *_pairing_blocks(pairings),
         {
             "type": "actions",
             "block_id": B.HOME_ACTIONS,
@@ -92,6 +135,11 @@ def _admin_panel(overview: Overview) -> list[Json]:
     roles = overview.by_role
     statuses = overview.by_status
     waiting = overview.waiting
+    pairs = overview.pairs
+    latest = "None yet"
+    if overview.latest_round:
+        number, state = overview.latest_round
+        latest = f"#{number}, {state}"
     names = ", ".join(f"<@{u}>" for u in waiting[:WAITING_SHOWN])
     if len(waiting) > WAITING_SHOWN:
         names += f" and {len(waiting) - WAITING_SHOWN} more"
@@ -106,13 +154,23 @@ def _admin_panel(overview: Overview) -> list[Json]:
                 {"type": "mrkdwn", "text": f"*Learning (leaders)*\n{roles.get('learn', 0)}"},
                 {"type": "mrkdwn", "text": f"*Both*\n{roles.get('both', 0)}"},
                 {"type": "mrkdwn", "text": f"*Paused*\n{statuses.get('paused', 0)}"},
+                {"type": "mrkdwn", "text": f"*Active pairs*\n{pairs.get('active', 0)}"},
+                {"type": "mrkdwn", "text": f"*Pairs on a break*\n{pairs.get('paused', 0)}"},
+                {
+                    "type": "mrkdwn",
+                    "text": f"*Pairs ended early*\n{pairs.get('ended_by_participant', 0)}",
+                },
+                {"type": "mrkdwn", "text": f"*Latest round*\n{latest}"},
             ],
         },
         section(f"*Waiting for a match ({len(waiting)})*\n{names or 'Nobody yet.'}"),
         {
             "type": "actions",
             "block_id": B.HOME_ADMIN_ACTIONS,
-            "elements": [button("Program settings", Action.HOME_SETTINGS)],
+            "elements": [
+                button("Run a matching round", Action.HOME_MATCH, style="primary"),
+                button("Program settings", Action.HOME_SETTINGS),
+            ],
         },
         context("Admins see who takes part and counts; never anyone's notes or private lists."),
     ]

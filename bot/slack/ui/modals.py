@@ -5,7 +5,9 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
-from bot.services.program import ProgramConfig, SettingsForm
+from bot.domain.cadence import ROUND_HOUR_UTC
+from bot.domain.cadence import options as cadence_options
+from bot.services.program import MAX_TIMEZONE_GAP, ProgramConfig, SettingsForm
 from bot.slack.ids import Field, View
 from bot.slack.ui.mrkdwn import plain, section
 
@@ -156,8 +158,85 @@ def settings_modal(program: ProgramConfig, meta: str) -> Json:
                 "element": users,
                 "hint": plain("Besides workspace admins and owners, who always are."),
             },
+            *_matching_inputs(program),
         ],
     }
+
+
+def _select(
+    field: Field, label: str, options: list[tuple[str, str]], chosen: str, hint: str
+) -> Json:
+    opts = [{"text": plain(text[:75]), "value": value} for value, text in options]
+    initial = next((o for o in opts if o["value"] == chosen), opts[0])
+    return {
+        "type": "input",
+        "block_id": field,
+        "label": plain(label),
+        "element": {
+            "type": "static_select",
+            "action_id": field,
+            "options": opts,
+            "initial_option": initial,
+        },
+        "hint": plain(hint),
+    }
+
+
+CROSS_LABELS = {
+    "required": "Required: never pair people from the same department",
+    "preferred": "Preferred: favour pairs across departments",
+    "ignored": "Ignored",
+}
+
+
+def _matching_inputs(program: ProgramConfig) -> list[Json]:
+    auto: Json = {
+        "type": "checkboxes",
+        "action_id": Field.AUTO_APPROVE,
+        "options": [
+            {"text": plain("Introduce automatic rounds' pairs without my approval"), "value": "yes"}
+        ],
+    }
+    if program.auto_approve:
+        auto["initial_options"] = auto["options"]
+    return [
+        _select(
+            Field.CADENCE,
+            "Automatic matching rounds",
+            cadence_options(),
+            program.round_cadence,
+            f"Rounds start at {ROUND_HOUR_UTC:02d}:00 UTC on that day. Admins can always run one.",
+        ),
+        {
+            "type": "input",
+            "block_id": Field.AUTO_APPROVE,
+            "optional": True,
+            "label": plain("Approval"),
+            "element": auto,
+            "hint": plain("Unticked, each automatic proposal waits for an admin's Approve."),
+        },
+        _select(
+            Field.CROSS_DEPARTMENT,
+            "Cross-department pairs",
+            list(CROSS_LABELS.items()),
+            program.cross_department,
+            "Pairs across departments widen both people's view of the company.",
+        ),
+        {
+            "type": "input",
+            "block_id": Field.TIMEZONE_GAP,
+            "label": plain("Largest time zone gap (hours)"),
+            "element": {
+                "type": "number_input",
+                "action_id": Field.TIMEZONE_GAP,
+                "is_decimal_allowed": False,
+                "min_value": "0",
+                "max_value": str(MAX_TIMEZONE_GAP),
+                "initial_value": str(program.max_timezone_gap_hours),
+            },
+            "hint": plain("Pairs further apart than this are never proposed."),
+        },
+    ]
 
 
 def parse_settings(values: dict[str, dict[str, Any]]) -> SettingsForm:
@@ -171,7 +250,22 @@ def parse_settings(values: dict[str, dict[str, Any]]) -> SettingsForm:
     users = (values.get(Field.ADMIN_USERS, {}).get(Field.ADMIN_USERS) or {}).get(
         "selected_users"
     ) or []
+
+    def chosen(field: Field, default: str) -> str:
+        option = (values.get(field, {}).get(field) or {}).get("selected_option") or {}
+        return str(option.get("value") or default)
+
+    gap_raw = str(
+        (values.get(Field.TIMEZONE_GAP, {}).get(Field.TIMEZONE_GAP) or {}).get("value") or ""
+    )
+    ticked = (values.get(Field.AUTO_APPROVE, {}).get(Field.AUTO_APPROVE) or {}).get(
+        "selected_options"
+    ) or []
     return SettingsForm(
+        cross_department=chosen(Field.CROSS_DEPARTMENT, "preferred"),
+        max_timezone_gap_hours=int(gap_raw) if gap_raw.isdigit() else -1,
+        round_cadence=chosen(Field.CADENCE, "off"),
+        auto_approve=bool(ticked),
         topics=text(Field.TOPICS),
         levels=text(Field.LEVELS),
         departments=text(Field.DEPARTMENTS),

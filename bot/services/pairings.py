@@ -1,0 +1,230 @@
+"""A pair's life after the introduction: pause with a partner's break, end without blame."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.clock import Clock
+from bot.db.engine import SessionMaker
+from bot.db.models import MatchRound, Pairing, Participant
+from bot.messages import matching as msg
+from bot.services.errors import UserFacingError
+from bot.services.outbox import OutboundMessage, cancel, enqueue
+
+LIVE = ("active", "paused")
+
+
+@dataclass(frozen=True)
+class MyPairing:
+    """One of a person's pairings, from their side."""
+
+    id: int
+    partner_id: str
+    partner_name: str
+    partner_title: str
+    i_am: str  # "mentor" (I share) or "leader" (I learn)
+    status: str
+    since: datetime
+
+
+def _mine(team_id: str, user_id: str) -> Any:
+    return (Pairing.team_id == team_id) & or_(
+        Pairing.mentor_user_id == user_id, Pairing.leader_user_id == user_id
+    )
+
+
+def _partner(p: Pairing, user_id: str) -> str:
+    return p.leader_user_id if p.mentor_user_id == user_id else p.mentor_user_id
+
+
+async def my_pairings(sessionmaker: SessionMaker, team_id: str, user_id: str) -> list[MyPairing]:
+    async with sessionmaker() as session:
+        rows = (
+            await session.scalars(
+                select(Pairing)
+                .where(_mine(team_id, user_id), Pairing.status.in_(LIVE))
+                .order_by(Pairing.created_at, Pairing.id)
+            )
+        ).all()
+        partners = {_partner(p, user_id) for p in rows}
+        people = {
+            p.slack_user_id: p
+            for p in await session.scalars(
+                select(Participant).where(
+                    Participant.team_id == team_id, Participant.slack_user_id.in_(partners)
+                )
+            )
+        }
+    out = []
+    for p in rows:
+        other = people.get(_partner(p, user_id))
+        out.append(
+            MyPairing(
+                id=p.id,
+                partner_id=_partner(p, user_id),
+                partner_name=other.display_name if other else "your partner",
+                partner_title=other.title if other else "",
+                i_am="mentor" if p.mentor_user_id == user_id else "leader",
+                status=p.status,
+                since=p.created_at,
+            )
+        )
+    return out
+
+
+async def pairing_for(
+    sessionmaker: SessionMaker, team_id: str, user_id: str, pairing_id: int
+) -> MyPairing:
+    """One of the person's own live pairings; anything else (a tampered id) is refused."""
+    for p in await my_pairings(sessionmaker, team_id, user_id):
+        if p.id == pairing_id:
+            return p
+    raise UserFacingError("That pairing isn't one of yours, or it has already ended.")
+
+
+def _dm(team_id: str, user_id: str, key: str, body: dict[str, Any]) -> OutboundMessage:
+    return OutboundMessage(
+        team_id=team_id,
+        dedup_key=key,
+        kind=key.split(":", 1)[0],
+        text=body["text"],
+        blocks=body.get("blocks"),
+        channel=user_id,
+        owner=f"person:{user_id}",
+    )
+
+
+async def end_pairing(
+    sessionmaker: SessionMaker, clock: Clock, team_id: str, user_id: str, pairing_id: int
+) -> MyPairing:
+    """End one of the person's pairings. The partner is told kindly, with no reason given; the
+    admin sees it only as a count."""
+    now = clock.now()
+    async with sessionmaker() as session, session.begin():
+        pairing = await session.get(Pairing, pairing_id, with_for_update=True)
+        if (
+            pairing is None
+            or pairing.team_id != team_id
+            or user_id not in (pairing.mentor_user_id, pairing.leader_user_id)
+        ):
+            raise UserFacingError("That pairing isn't one of yours.")
+        partner = _partner(pairing, user_id)
+        side = "mentor" if pairing.mentor_user_id == user_id else "leader"
+        mine = MyPairing(pairing.id, partner, "", "", side, "ended", pairing.created_at)
+        if pairing.status not in LIVE:
+            return mine  # a double submit: ended once, told once
+        pairing.status, pairing.end_cause = "ended", "participant"
+        pairing.ended_at = pairing.updated_at = now
+        await cancel(session, team_id, now, owner=f"pairing:{pairing.id}")
+        key = f"ended:{pairing.id}"
+        await enqueue(
+            session, _dm(team_id, partner, f"{key}:{partner}", msg.partner_ended(user_id)), now
+        )
+        await enqueue(
+            session, _dm(team_id, user_id, f"{key}:{user_id}", msg.you_ended(partner)), now
+        )
+        return mine
+
+
+async def end_for_leaver(session: AsyncSession, team_id: str, user_id: str, now: datetime) -> None:
+    """Someone leaves: their live pairings end, each partner is told kindly, and every trace of
+    who they were is replaced by a tombstone so that counts stay true."""
+    rows = (await session.scalars(select(Pairing).where(_mine(team_id, user_id)))).all()
+    for p in rows:
+        if p.status in LIVE:
+            p.status, p.end_cause, p.ended_at = "ended", "left", now
+            await cancel(session, team_id, now, owner=f"pairing:{p.id}")
+            partner = _partner(p, user_id)
+            body = msg.partner_left()
+            await enqueue(
+                session, _dm(team_id, partner, f"partner-left:{p.id}:{partner}", body), now
+            )
+        tombstone = f"gone-{p.id}"
+        if p.mentor_user_id == user_id:
+            p.mentor_user_id = tombstone
+        else:
+            p.leader_user_id = tombstone
+        p.reasons = []  # they name the person
+        p.updated_at = now
+    await _forget_in_rounds(session, team_id, user_id)
+
+
+async def _forget_in_rounds(session: AsyncSession, team_id: str, user_id: str) -> None:
+    """Stored proposals hold names, ids and reasons; a leaver's are replaced there too."""
+    rounds = (await session.scalars(select(MatchRound).where(MatchRound.team_id == team_id))).all()
+    for rnd in rounds:
+        if not rnd.proposal or user_id not in json.dumps(rnd.proposal):
+            continue
+        proposal = dict(rnd.proposal)
+        name = proposal.get("names", {}).get(user_id)
+        proposal["names"] = {k: v for k, v in proposal.get("names", {}).items() if k != user_id}
+        pairs = []
+        for p in proposal.get("pairs", []):
+            p = dict(p)
+            if user_id in (p["mentor"], p["leader"]):
+                p["mentor" if p["mentor"] == user_id else "leader"] = "gone"
+                p["reasons"] = []
+            elif name:
+                p["reasons"] = [r.replace(name, "a former participant") for r in p["reasons"]]
+            pairs.append(p)
+        proposal["pairs"] = pairs
+        proposal["unmatched"] = [u for u in proposal.get("unmatched", []) if u["user"] != user_id]
+        rnd.proposal = proposal
+
+
+async def pause_pairings(
+    session: AsyncSession, team_id: str, user_id: str, until: date | None, now: datetime
+) -> None:
+    rows = (
+        await session.scalars(
+            select(Pairing).where(_mine(team_id, user_id), Pairing.status == "active")
+        )
+    ).all()
+    for p in rows:
+        p.status, p.updated_at = "paused", now
+        partner = _partner(p, user_id)
+        key = f"partner-paused:{p.id}:{now.isoformat()}:{partner}"
+        await enqueue(session, _dm(team_id, partner, key, msg.partner_paused(user_id, until)), now)
+
+
+async def resume_pairings(session: AsyncSession, team_id: str, user_id: str, now: datetime) -> None:
+    """Pairings paused for this person's break go on, unless the partner is on a break too."""
+    rows = (
+        await session.scalars(
+            select(Pairing).where(_mine(team_id, user_id), Pairing.status == "paused")
+        )
+    ).all()
+    for p in rows:
+        partner = await session.scalar(
+            select(Participant.status).where(
+                Participant.team_id == team_id, Participant.slack_user_id == _partner(p, user_id)
+            )
+        )
+        if partner == "active":
+            p.status, p.updated_at = "active", now
+
+
+async def counts(sessionmaker: SessionMaker, team_id: str) -> dict[str, int]:
+    """Pairings by status, and how many ended at a participant's wish: aggregates only."""
+    async with sessionmaker() as session:
+        rows = await session.execute(
+            select(Pairing.status, func.count())
+            .where(Pairing.team_id == team_id)
+            .group_by(Pairing.status)
+        )
+        out = {s: n for s, n in rows.all()}
+        out["ended_by_participant"] = int(
+            await session.scalar(
+                select(func.count()).where(
+                    Pairing.team_id == team_id, Pairing.end_cause == "participant"
+                )
+            )
+            or 0
+        )
+        return out
