@@ -182,18 +182,16 @@ def test_score_model_equals_pair_score_on_every_profile_compatible_pair(
             assert math.isclose(s, reference, abs_tol=1e-9), (no_history[i], no_history[j])
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="ScoreModel only looks one day either way for meeting-time overlap, so offsets more "
-    "than ~32 h apart (Candidate accepts +-26 h each) lose their overlap: score 6.5, pair_score "
-    "7.25",
-)
 def test_score_model_equals_pair_score_for_offsets_far_apart() -> None:
-    rules = MatchRules(max_timezone_gap_hours=52)
-    m = mentor("m", utc_offset_minutes=1500, days=frozenset({"wed"}))
-    ld = leader("l", level=2, utc_offset_minutes=-1500, days=frozenset({"mon"}), department="Sales")
+    """Regression: offsets over ~32 h apart lost their overlap in ScoreModel. Real time zones
+    are at most 26 h apart (UTC-12 to UTC+14), and Candidate now refuses anything else."""
+    with pytest.raises(ValueError, match="utc_offset"):
+        mentor("m", utc_offset_minutes=1500)
+    rules = MatchRules(max_timezone_gap_hours=26)
+    m = mentor("m", utc_offset_minutes=840, days=frozenset({"tue"}))
+    ld = leader("l", level=2, utc_offset_minutes=-720, days=frozenset({"mon"}), department="Sales")
     reference = pair_score(m, ld, rules)
-    assert reference == pytest.approx(7.25)  # 360 minutes of overlap, on the weekly circle
+    assert reference is not None
     (pair,) = match([m, ld], rules, TOPIC_NAMES).pairs
     assert pair.score == pytest.approx(reference)
 
@@ -497,24 +495,25 @@ def test_two_thousand_people_against_the_exact_optimum(seed: int, rules: MatchRu
 # -- known bugs ----------------------------------------------------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="explain_unmatched's fallback pairs a left-alone person without checking that they "
-    "were already paired earlier in the same loop: a capacity-1 leader gets two pairs, and a "
-    "paired person is also listed as unmatched",
-)
-def test_a_solver_that_stops_short_still_gives_a_valid_round(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    """explain.py promises to pair anyone still left with a free compatible partner when the
-    optimiser stopped short of optimality. Simulate the worst such stop: no pairs at all."""
-    from bot.domain.matching.solve import Solution
+def test_unmatched_fallback_never_pairs_anyone_twice() -> None:
+    """Regression: explain_unmatched pairs a left-alone person with a free compatible partner,
+    and then paired that partner again (past its capacity) when their own turn came."""
+    from bot.domain.matching.explain import Board, explain_unmatched
+    from bot.domain.matching.score import ScoreModel
 
-    def stops_at_once(*args: object, **kwargs: object) -> Solution:
-        none = np.zeros(0, dtype=np.int64)
-        return Solution(none, none, np.zeros(0), 0.0, 100.0, 1, 0)
-
-    monkeypatch.setattr(sys.modules["bot.domain.matching.match"], "solve", stops_at_once)
-    group = [mentor("a1"), mentor("a2"), leader("b", capacity=1)]
-    result = match(group, DEFAULT, TOPIC_NAMES)
-    check_result(group, DEFAULT, result, check_reasons=False)
+    mentors = [mentor("a1"), mentor("a2")]
+    leaders = [leader("b", capacity=1)]
+    board = Board(
+        ScoreModel(mentors, leaders, DEFAULT),
+        mentors,
+        leaders,
+        np.zeros(2, dtype=np.int64),
+        np.zeros(1, dtype=np.int64),
+        set(),
+        {},
+    )
+    alone = [("a1", Role.SHARE, 0), ("a2", Role.SHARE, 1), ("b", Role.LEARN, 0)]
+    unmatched = explain_unmatched(board, alone)
+    assert board.pairs == {(0, 0)}
+    assert board.leader_load.tolist() == [1]
+    assert [u.participant_id for u in unmatched] == ["a2"]

@@ -191,6 +191,9 @@ def explain_unmatched(board: Board, unmatched: Sequence[tuple[str, Role, int]]) 
     out: list[Unmatched] = []
     for pid, role, position in unmatched:
         as_mentor = role is Role.SHARE
+        own_load = board.mentor_load if as_mentor else board.leader_load
+        if own_load[position] > 0:
+            continue  # paired earlier in this loop, as someone else's best free partner
         stages = _stages(board, position, as_mentor=as_mentor)
         depth = next((i for i, s in enumerate(stages) if len(s) == 0), None)
         if depth is None:

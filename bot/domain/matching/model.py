@@ -14,6 +14,7 @@ from typing import Literal
 from bot.domain.program import MAX_CAPACITY, MIN_CAPACITY, Role
 
 CrossDepartment = Literal["required", "preferred", "ignored"]
+MIN_UTC_OFFSET, MAX_UTC_OFFSET = -12 * 60, 14 * 60
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,7 +46,8 @@ class Candidate:
             )
         if self.level < 0:
             raise ValueError(f"{self.id}: level must be >= 0, got {self.level}")
-        if not -26 * 60 <= self.utc_offset_minutes <= 26 * 60:
+        # Every real time zone lies within UTC-12 to UTC+14; the overlap tables rely on it.
+        if not MIN_UTC_OFFSET <= self.utc_offset_minutes <= MAX_UTC_OFFSET:
             raise ValueError(f"{self.id}: utc_offset_minutes out of range")
 
     @property

@@ -99,7 +99,7 @@ def register(app: AsyncApp, ctx: AppContext) -> None:
             respond, await rounds.discard(ctx.sessionmaker, ctx.clock, team_id, round_id, user_id)
         )
 
-    @app.action(Action.ROUND_DROP_PAIR)
+    @app.action(msg.DROP_PAIR_ACTION)
     async def drop_pair(
         ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, respond: AsyncRespond
     ) -> None:
