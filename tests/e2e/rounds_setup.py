@@ -1,0 +1,183 @@
+"""A program of 30 people for the matching round tests, and steps those tests share.
+
+People join through the real joining service (the modal itself is tested in test_join); the
+round is then driven through Slack: the command, the proposal message and its buttons.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from bot.clock import FakeClock
+from bot.db.engine import make_sessionmaker
+from bot.db.models import MatchRound, OutboxMessage, Pairing
+from bot.domain.profile import ProfileForm
+from bot.runtime import LocalServer
+from bot.sandbox import SlackDriver, SlackStandIn
+from bot.sandbox.records import PostedMessage
+from bot.sandbox.workspace import SandboxUser
+from bot.services import participants
+from bot.services.participants import SlackPerson
+from bot.services.program import SettingsForm, load_program, update_settings
+
+TEAM = "T0FLIPSIDE"
+ADMIN = "U01PRIYA"
+ADMIN_CHANNEL = "C0ADMINS"
+AI, TRENDS, SOCIAL, CAREER = (
+    "AI and new tools",
+    "Digital trends",
+    "Social media",
+    "Leadership and career insight",
+)
+ZONES = ("Europe/London", "Europe/Berlin", "Europe/Madrid", "Africa/Lagos")
+
+
+@dataclass(frozen=True)
+class Person:
+    user_id: str
+    role: str
+    level: int
+    department: str
+    share: tuple[str, ...] = ()
+    learn: tuple[str, ...] = ()
+    tz: str = "Europe/London"
+    blocked: tuple[str, ...] = ()
+
+
+def thirty() -> list[Person]:
+    """16 juniors who share and 14 leaders who learn; two no one can meet (Tokyo, Los Angeles)."""
+    people = []
+    topics = (AI, TRENDS, SOCIAL)
+    for i in range(16):
+        people.append(
+            Person(
+                f"U02J{i:03d}",
+                "share",
+                i % 2,
+                ("Data", "Support", "Design", "Marketing")[i % 4],
+                share=(topics[i % 3], topics[(i + 1) % 3]),
+                learn=(CAREER,),
+                tz="Asia/Tokyo" if i == 15 else ZONES[i % 4],
+            )
+        )
+    for i in range(14):
+        people.append(
+            Person(
+                f"U02L{i:03d}",
+                "learn",
+                3 + i % 3,
+                ("Sales", "Finance", "Operations", "Engineering")[i % 4],
+                share=(CAREER,),
+                learn=(topics[i % 3],),
+                tz="America/Los_Angeles" if i == 13 else ZONES[(i + 1) % 4],
+            )
+        )
+    return people
+
+
+async def enrol(
+    standin: SlackStandIn, engine: AsyncEngine, clock: FakeClock, people: list[Person]
+) -> None:
+    """Add everyone to the Slack workspace and to the program; Priya's channel is the admins'."""
+    sessionmaker = make_sessionmaker(engine)
+    program = await load_program(sessionmaker, clock, TEAM)
+    ids = {name: tid for tid, name in program.topics}
+    for p in people:
+        name = f"Person {p.user_id[-4:]}"
+        standin.workspace.add(SandboxUser(p.user_id, p.user_id.lower(), name, "Colleague", p.tz))
+        form = ProfileForm(
+            p.role,
+            p.level,
+            p.department,
+            tuple(ids[t] for t in p.share),
+            tuple(ids[t] for t in p.learn),
+            blocked=p.blocked,
+        )
+        person = SlackPerson(p.user_id, name, "Colleague", p.tz)
+        await participants.save_profile(sessionmaker, clock, TEAM, person, form)
+    await update_settings(
+        sessionmaker,
+        clock,
+        TEAM,
+        SettingsForm(
+            topics=tuple(n for _, n in program.topics),
+            levels=program.levels,
+            departments=(),
+            admin_channel_id=ADMIN_CHANNEL,
+            admin_user_ids=(),
+        ),
+    )
+
+
+async def rounds_in_db(engine: AsyncEngine) -> list[MatchRound]:
+    async with make_sessionmaker(engine)() as session:
+        return list((await session.scalars(select(MatchRound).order_by(MatchRound.id))).all())
+
+
+async def pairings_in_db(engine: AsyncEngine) -> list[Pairing]:
+    async with make_sessionmaker(engine)() as session:
+        return list((await session.scalars(select(Pairing).order_by(Pairing.id))).all())
+
+
+async def outbox_keys(engine: AsyncEngine, prefix: str) -> list[str]:
+    async with make_sessionmaker(engine)() as session:
+        keys = await session.scalars(
+            select(OutboxMessage.dedup_key).where(OutboxMessage.dedup_key.startswith(prefix))
+        )
+        return sorted(keys.all())
+
+
+async def send_all(bot: LocalServer, clock: FakeClock, *, ticks: int = 200) -> None:
+    """Tick the dispatcher, moving the fake clock on, until the outbox owes nothing."""
+    for _ in range(ticks):
+        await bot.runtime.dispatcher.tick()
+        async with make_sessionmaker(bot.runtime.engine)() as session:
+            owed = await session.scalar(
+                select(func.count()).where(OutboxMessage.status.in_(["pending", "sending"]))
+            )
+        if not owed:
+            return
+        clock.advance(timedelta(seconds=1))
+    raise AssertionError("the outbox still owes messages")
+
+
+async def run_round(
+    slack: SlackDriver, standin: SlackStandIn, engine: AsyncEngine, bot: LocalServer
+) -> PostedMessage:
+    """`/mentor admin match` by the admin; returns the proposal message once it is posted."""
+    before = len(proposals(standin))
+    result = await slack.command(ADMIN, "admin match")
+    assert result.status == 200
+    await wait_for_status(engine, "proposed", "approved")
+    await bot.runtime.dispatcher.tick()
+    await standin.wait_for(lambda: len(proposals(standin)) > before, within=5)
+    return proposals(standin)[-1]
+
+
+async def wait_for_status(engine: AsyncEngine, *statuses: str, within: float = 30) -> MatchRound:
+    """The newest round, once it reaches one of `statuses` (it is computed in the background)."""
+    for _ in range(int(within / 0.02)):
+        found = await rounds_in_db(engine)
+        if found and found[-1].status in statuses:
+            return found[-1]
+        await asyncio.sleep(0.02)
+    raise AssertionError(f"no round reached {statuses}")
+
+
+def proposals(standin: SlackStandIn) -> list[PostedMessage]:
+    """The proposal messages in the admin channel, oldest first."""
+    return [
+        m
+        for m in standin.messages_in(ADMIN_CHANNEL, include_ephemeral=False)
+        if "Matching round" in m.text
+    ]
+
+
+def current(standin: SlackStandIn, message: PostedMessage) -> PostedMessage:
+    """The message as it is now (a click's response replaces it in place)."""
+    return next(m for m in standin.messages if m.ts == message.ts and m.channel == message.channel)
