@@ -1,0 +1,192 @@
+"""After the introduction: the pair on the Home tab, ending a pairing without blame, a partner
+who leaves or pauses, and automatic rounds on the admin's cadence."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from bot.clock import FakeClock
+from bot.db.engine import make_sessionmaker
+from bot.runtime import LocalServer
+from bot.sandbox import SlackDriver, SlackStandIn
+from bot.services import pairings, participants, rounds
+from bot.services.errors import UserFacingError
+from bot.services.program import SettingsForm, load_program, update_settings
+from tests.e2e.flows import assert_slack_accepted_everything, home, open_modal, replies, text_of
+from tests.e2e.rounds_setup import (
+    ADMIN,
+    ADMIN_CHANNEL,
+    TEAM,
+    Person,
+    enrol,
+    pairings_in_db,
+    proposals,
+    rounds_in_db,
+    send_all,
+    thirty,
+)
+
+JUNIOR, LEADER = "U02J000", "U02L000"
+PAIR = [
+    Person(JUNIOR, "share", 0, "Data", share=("AI and new tools",), learn=()),
+    Person(LEADER, "learn", 4, "Sales", learn=("AI and new tools",)),
+]
+
+
+@pytest.fixture(autouse=True)
+def _slack_accepts_everything(standin: SlackStandIn) -> Iterator[None]:
+    yield
+    assert_slack_accepted_everything(standin)
+
+
+def dms(standin: SlackStandIn, user: str) -> list[str]:
+    return [m.text for m in standin.messages_in(standin.dm_id(user), include_ephemeral=False)]
+
+
+async def pair_up(engine: AsyncEngine, clock: FakeClock, bot: LocalServer) -> None:
+    """A round through the real services: requested, computed and approved by the admin."""
+    sessionmaker = make_sessionmaker(engine)
+    owner = bot.runtime.ctx.owner
+    round_id = await rounds.request_round(sessionmaker, clock, TEAM, ADMIN, ADMIN_CHANNEL, owner)
+    await rounds.compute_round(sessionmaker, clock, round_id, owner)
+    decision = await rounds.approve(sessionmaker, clock, TEAM, round_id, ADMIN)
+    assert decision.changed, decision.notice
+    await send_all(bot, clock)
+
+
+async def test_the_pair_shows_on_both_homes(
+    slack: SlackDriver,
+    standin: SlackStandIn,
+    engine: AsyncEngine,
+    clock: FakeClock,
+    bot: LocalServer,
+) -> None:
+    await enrol(standin, engine, clock, PAIR)
+    await pair_up(engine, clock, bot)
+    junior_home = text_of(await home(slack, standin, JUNIOR))
+    assert f"<@{LEADER}>" in junior_home and "You share what you know" in junior_home
+    leader_home = text_of(await home(slack, standin, LEADER))
+    assert f"<@{JUNIOR}>" in leader_home and "you share career insight back" in leader_home
+    admin_home = text_of(await home(slack, standin, ADMIN))
+    assert "Active pairs*\\n1" in admin_home and "Run a matching round" in admin_home
+
+
+async def test_ending_a_pairing_tells_the_partner_kindly(
+    slack: SlackDriver,
+    standin: SlackStandIn,
+    engine: AsyncEngine,
+    clock: FakeClock,
+    bot: LocalServer,
+) -> None:
+    await enrol(standin, engine, clock, PAIR)
+    await pair_up(engine, clock, bot)
+    modal = await open_modal(slack, standin, JUNIOR, "end")
+    assert f"<@{LEADER}>" in text_of(modal.view)
+    result = await slack.submit(JUNIOR)
+    assert result.status == 200 and not result.errors
+    (pairing,) = await pairings_in_db(engine)
+    assert pairing.status == "ended" and pairing.end_cause == "participant"
+    await send_all(bot, clock)
+    told = dms(standin, LEADER)[-1]
+    assert "ended" in told
+    assert any("ended" in t for t in dms(standin, JUNIOR))
+    assert f"<@{LEADER}>" not in text_of(await home(slack, standin, JUNIOR))
+    # Nothing left to end now, and the answer says so.
+    await slack.command(JUNIOR, "end")
+    await standin.wait_for(lambda: any("nothing to end" in t for t in replies(standin, JUNIOR)))
+
+
+async def test_someone_elses_pairing_cannot_be_ended(
+    slack: SlackDriver,
+    standin: SlackStandIn,
+    engine: AsyncEngine,
+    clock: FakeClock,
+    bot: LocalServer,
+) -> None:
+    await enrol(standin, engine, clock, PAIR)
+    await pair_up(engine, clock, bot)
+    (pairing,) = await pairings_in_db(engine)
+    sessionmaker = make_sessionmaker(engine)
+    with pytest.raises(UserFacingError):
+        await pairings.end_pairing(sessionmaker, clock, TEAM, "U01MAYA", pairing.id)
+    assert (await pairings_in_db(engine))[0].status == "active"
+
+
+async def test_a_partner_who_leaves_ends_the_pairing_and_leaves_no_trace(
+    slack: SlackDriver,
+    standin: SlackStandIn,
+    engine: AsyncEngine,
+    clock: FakeClock,
+    bot: LocalServer,
+) -> None:
+    await enrol(standin, engine, clock, PAIR)
+    await pair_up(engine, clock, bot)
+    await participants.leave(make_sessionmaker(engine), clock, TEAM, JUNIOR)
+    (pairing,) = await pairings_in_db(engine)
+    assert pairing.status == "ended" and pairing.end_cause == "left"
+    assert JUNIOR not in (pairing.mentor_user_id, pairing.leader_user_id)
+    (old,) = await rounds_in_db(engine)
+    assert JUNIOR not in text_of(old.proposal or {})
+    await send_all(bot, clock)
+    assert "left Flipside" in dms(standin, LEADER)[-1]
+
+
+async def test_a_partner_on_a_break_pauses_the_pairing(
+    slack: SlackDriver,
+    standin: SlackStandIn,
+    engine: AsyncEngine,
+    clock: FakeClock,
+    bot: LocalServer,
+) -> None:
+    await enrol(standin, engine, clock, PAIR)
+    await pair_up(engine, clock, bot)
+    await slack.command(LEADER, "pause for 2 weeks")
+    await standin.wait_for(lambda: any("Paused" in t for t in replies(standin, LEADER)))
+    assert (await pairings_in_db(engine))[0].status == "paused"
+    await send_all(bot, clock)
+    assert "break" in dms(standin, JUNIOR)[-1]
+    await slack.command(LEADER, "resume")
+    await standin.wait_for(lambda: any("Welcome back" in t for t in replies(standin, LEADER)))
+    assert (await pairings_in_db(engine))[0].status == "active"
+
+
+async def test_an_automatic_round_runs_on_its_day_and_can_skip_approval(
+    slack: SlackDriver,
+    standin: SlackStandIn,
+    engine: AsyncEngine,
+    clock: FakeClock,
+    bot: LocalServer,
+) -> None:
+    await enrol(standin, engine, clock, thirty())
+    sessionmaker = make_sessionmaker(engine)
+    program = await load_program(sessionmaker, clock, TEAM)
+    await update_settings(
+        sessionmaker,
+        clock,
+        TEAM,
+        SettingsForm(
+            topics=tuple(n for _, n in program.topics),
+            levels=program.levels,
+            departments=(),
+            admin_channel_id=ADMIN_CHANNEL,
+            admin_user_ids=(),
+            round_cadence="weekly:mon",  # the fake clock starts on Monday 5 January, 09:00 UTC
+            auto_approve=True,
+        ),
+    )
+    scheduler = bot.runtime.scheduler
+    await scheduler.plan()
+    await scheduler.plan()  # a second replica's planner: still one round
+    await scheduler.rounds()
+    (rnd,) = await rounds_in_db(engine)
+    assert rnd.trigger == "schedule" and rnd.status == "approved" and rnd.decided_by is None
+    await send_all(bot, clock)
+    assert len(await pairings_in_db(engine)) == len((rnd.proposal or {})["pairs"])
+    (posted,) = proposals(standin)
+    assert "automatically" in text_of(posted.blocks or [])
+    # The unmatched are told when the next round is: next Monday.
+    unmatched = (rnd.proposal or {})["unmatched"][0]["user"]
+    assert "Monday 12 January" in dms(standin, unmatched)[-1]
