@@ -7,6 +7,7 @@ from collections.abc import Awaitable, Callable
 from bot.demo import scenes_basics as basics
 from bot.demo import scenes_delivery as delivery
 from bot.demo import scenes_joining as joining
+from bot.demo import scenes_matching as matching
 from bot.demo.run import Demo
 
 Scene = Callable[[Demo], Awaitable[None]]
@@ -18,4 +19,5 @@ SCENES: list[Scene] = [
     basics.forged_requests,
     delivery.delivery_survives_a_restart,
     *joining.SCENES,
+    *matching.SCENES,
 ]

@@ -78,6 +78,27 @@ async def my_pairings(sessionmaker: SessionMaker, team_id: str, user_id: str) ->
     return out
 
 
+async def history(sessionmaker: SessionMaker, team_id: str, user_id: str) -> list[dict[str, Any]]:
+    """Every pairing the person has had, for their own export."""
+    async with sessionmaker() as session:
+        rows = (
+            await session.scalars(
+                select(Pairing).where(_mine(team_id, user_id)).order_by(Pairing.id)
+            )
+        ).all()
+    return [
+        {
+            "partner_slack_user_id": _partner(p, user_id),
+            "i_was": "reverse mentor" if p.mentor_user_id == user_id else "leader",
+            "status": p.status,
+            "why_we_were_matched": list(p.reasons),
+            "since": p.created_at.isoformat(),
+            "ended_at": p.ended_at.isoformat() if p.ended_at else None,
+        }
+        for p in rows
+    ]
+
+
 async def pairing_for(
     sessionmaker: SessionMaker, team_id: str, user_id: str, pairing_id: int
 ) -> MyPairing:

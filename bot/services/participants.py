@@ -363,6 +363,7 @@ async def export(
         "workspace": team_id,
         "slack_user_id": user_id,
         "participant": None,
+        "pairings": await pairings.history(sessionmaker, team_id, user_id),
         "messages_from_flipside": [
             {
                 "kind": k,

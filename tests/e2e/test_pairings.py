@@ -72,6 +72,9 @@ async def test_the_pair_shows_on_both_homes(
     assert f"<@{JUNIOR}>" in leader_home and "you share career insight back" in leader_home
     admin_home = text_of(await home(slack, standin, ADMIN))
     assert "Active pairs*\\n1" in admin_home and "Run a matching round" in admin_home
+    exported = await participants.export(make_sessionmaker(engine), clock, TEAM, JUNIOR)
+    (mine,) = exported["pairings"]
+    assert mine["partner_slack_user_id"] == LEADER and mine["status"] == "active"
 
 
 async def test_ending_a_pairing_tells_the_partner_kindly(
