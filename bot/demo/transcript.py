@@ -16,7 +16,9 @@ class Transcript:
         self._write = write
         self._mark = 0
         self._scene = 0
-        self.names = standin.workspace.names()
+        # People and channels by id, as Slack shows mentions of either.
+        channels = {c.id: c.name for c in standin.workspace.channels.values()}
+        self.names = {**channels, **standin.workspace.names()}
 
     def title(self, text: str) -> None:
         self._write("=" * WIDTH)

@@ -47,7 +47,7 @@ def render_text(text: str, *, names: Mapping[str, str] | None = None) -> str:
             user_id = target[1:]
             return "@" + ((names or {}).get(user_id) or label or user_id)
         if target.startswith("#"):
-            return "#" + (label or target[1:])
+            return "#" + (label or (names or {}).get(target[1:]) or target[1:])
         if target.startswith("!date^"):
             return label or target.split("^")[1]
         if target.startswith("!subteam^"):
