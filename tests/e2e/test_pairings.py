@@ -46,8 +46,13 @@ def dms(standin: SlackStandIn, user: str) -> list[str]:
     return [m.text for m in standin.messages_in(standin.dm_id(user), include_ephemeral=False)]
 
 
-async def pair_up(engine: AsyncEngine, clock: FakeClock, bot: LocalServer) -> None:
-    """A round through the real services: requested, computed and approved by the admin."""
+@pytest.fixture
+async def paired(
+    standin: SlackStandIn, engine: AsyncEngine, clock: FakeClock, bot: LocalServer
+) -> None:
+    """JUNIOR and LEADER in the program, paired by a round through the real services:
+    requested, computed and approved by the admin, the introduction sent."""
+    await enrol(standin, engine, clock, PAIR)
     sessionmaker = make_sessionmaker(engine)
     owner = bot.runtime.ctx.owner
     round_id = await rounds.request_round(sessionmaker, clock, TEAM, ADMIN, ADMIN_CHANNEL, owner)
@@ -57,6 +62,7 @@ async def pair_up(engine: AsyncEngine, clock: FakeClock, bot: LocalServer) -> No
     await send_all(bot, clock)
 
 
+@pytest.mark.usefixtures("paired")
 async def test_the_pair_shows_on_both_homes(
     slack: SlackDriver,
     standin: SlackStandIn,
@@ -64,8 +70,6 @@ async def test_the_pair_shows_on_both_homes(
     clock: FakeClock,
     bot: LocalServer,
 ) -> None:
-    await enrol(standin, engine, clock, PAIR)
-    await pair_up(engine, clock, bot)
     junior_home = text_of(await home(slack, standin, JUNIOR))
     assert f"<@{LEADER}>" in junior_home and "You share what you know" in junior_home
     leader_home = text_of(await home(slack, standin, LEADER))
@@ -77,6 +81,7 @@ async def test_the_pair_shows_on_both_homes(
     assert mine["partner_slack_user_id"] == LEADER and mine["status"] == "active"
 
 
+@pytest.mark.usefixtures("paired")
 async def test_ending_a_pairing_tells_the_partner_kindly(
     slack: SlackDriver,
     standin: SlackStandIn,
@@ -84,8 +89,6 @@ async def test_ending_a_pairing_tells_the_partner_kindly(
     clock: FakeClock,
     bot: LocalServer,
 ) -> None:
-    await enrol(standin, engine, clock, PAIR)
-    await pair_up(engine, clock, bot)
     modal = await open_modal(slack, standin, JUNIOR, "end")
     assert f"<@{LEADER}>" in text_of(modal.view)
     result = await slack.submit(JUNIOR)
@@ -102,6 +105,7 @@ async def test_ending_a_pairing_tells_the_partner_kindly(
     await standin.wait_for(lambda: any("nothing to end" in t for t in replies(standin, JUNIOR)))
 
 
+@pytest.mark.usefixtures("paired")
 async def test_someone_elses_pairing_cannot_be_ended(
     slack: SlackDriver,
     standin: SlackStandIn,
@@ -109,8 +113,6 @@ async def test_someone_elses_pairing_cannot_be_ended(
     clock: FakeClock,
     bot: LocalServer,
 ) -> None:
-    await enrol(standin, engine, clock, PAIR)
-    await pair_up(engine, clock, bot)
     (pairing,) = await pairings_in_db(engine)
     sessionmaker = make_sessionmaker(engine)
     with pytest.raises(UserFacingError):
@@ -118,6 +120,7 @@ async def test_someone_elses_pairing_cannot_be_ended(
     assert (await pairings_in_db(engine))[0].status == "active"
 
 
+@pytest.mark.usefixtures("paired")
 async def test_a_partner_who_leaves_ends_the_pairing_and_leaves_no_trace(
     slack: SlackDriver,
     standin: SlackStandIn,
@@ -125,8 +128,6 @@ async def test_a_partner_who_leaves_ends_the_pairing_and_leaves_no_trace(
     clock: FakeClock,
     bot: LocalServer,
 ) -> None:
-    await enrol(standin, engine, clock, PAIR)
-    await pair_up(engine, clock, bot)
     await participants.leave(make_sessionmaker(engine), clock, TEAM, JUNIOR)
     (pairing,) = await pairings_in_db(engine)
     assert pairing.status == "ended" and pairing.end_cause == "left"
@@ -137,6 +138,7 @@ async def test_a_partner_who_leaves_ends_the_pairing_and_leaves_no_trace(
     assert "left Flipside" in dms(standin, LEADER)[-1]
 
 
+@pytest.mark.usefixtures("paired")
 async def test_a_partner_on_a_break_pauses_the_pairing(
     slack: SlackDriver,
     standin: SlackStandIn,
@@ -144,8 +146,6 @@ async def test_a_partner_on_a_break_pauses_the_pairing(
     clock: FakeClock,
     bot: LocalServer,
 ) -> None:
-    await enrol(standin, engine, clock, PAIR)
-    await pair_up(engine, clock, bot)
     await slack.command(LEADER, "pause for 2 weeks")
     await standin.wait_for(lambda: any("Paused" in t for t in replies(standin, LEADER)))
     assert (await pairings_in_db(engine))[0].status == "paused"

@@ -7,11 +7,14 @@ clicking user may act on that round or pairing before anything changes.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.clock import Clock
+from bot.db.engine import SessionMaker
 from bot.messages import matching as msg
 from bot.services import pairings, rounds
 from bot.services.errors import UserFacingError
@@ -24,6 +27,8 @@ from bot.slack.surfaces import publish_home, team_of, user_of
 from bot.slack.ui.help import notice_modal
 from bot.slack.ui.pairing_modal import end_pairing_modal, ended_notice, parse_pairing
 
+Decide = Callable[[SessionMaker, Clock, str, int, str], Awaitable[rounds.Decision]]
+Listener = Callable[[AsyncAck, dict[str, Any], AsyncWebClient, AsyncRespond], Awaitable[None]]
 ADMINS_ONLY = "Sorry, only the program team can decide on matching rounds."
 
 
@@ -73,31 +78,25 @@ def register(app: AsyncApp, ctx: AppContext) -> None:
         if decision.notice:
             await respond(text=decision.notice, response_type="ephemeral", replace_original=False)
 
-    @app.action(Action.ROUND_APPROVE)
-    async def approve(
-        ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, respond: AsyncRespond
-    ) -> None:
-        await ack()
-        team_id, user_id = team_of(body), user_of(body)
-        if not await admin_or_refuse(client, respond, team_id, user_id):
-            return
-        round_id = _number(_action_value(body))
-        await show(
-            respond, await rounds.approve(ctx.sessionmaker, ctx.clock, team_id, round_id, user_id)
-        )
+    def decision_button(decide: Decide) -> Listener:
+        """Approve and Discard: an admin's click, the round id from the button, one decision."""
 
-    @app.action(Action.ROUND_DISCARD)
-    async def discard(
-        ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, respond: AsyncRespond
-    ) -> None:
-        await ack()
-        team_id, user_id = team_of(body), user_of(body)
-        if not await admin_or_refuse(client, respond, team_id, user_id):
-            return
-        round_id = _number(_action_value(body))
-        await show(
-            respond, await rounds.discard(ctx.sessionmaker, ctx.clock, team_id, round_id, user_id)
-        )
+        async def clicked(
+            ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, respond: AsyncRespond
+        ) -> None:
+            await ack()
+            team_id, user_id = team_of(body), user_of(body)
+            if not await admin_or_refuse(client, respond, team_id, user_id):
+                return
+            round_id = _number(_action_value(body))
+            await show(
+                respond, await decide(ctx.sessionmaker, ctx.clock, team_id, round_id, user_id)
+            )
+
+        return clicked
+
+    app.action(Action.ROUND_APPROVE)(decision_button(rounds.approve))
+    app.action(Action.ROUND_DISCARD)(decision_button(rounds.discard))
 
     @app.action(msg.DROP_PAIR_ACTION)
     async def drop_pair(
