@@ -144,6 +144,8 @@ def validate_settings(form: SettingsForm) -> dict[str, str]:
         errors["timezone_gap"] = f"Give a whole number of hours from 0 to {MAX_TIMEZONE_GAP}."
     if Cadence.parse(form.round_cadence).dump() != form.round_cadence:
         errors["cadence"] = "Choose one of the options."
+    elif form.round_cadence != "off" and not (form.admin_channel_id or form.admin_user_ids):
+        errors["cadence"] = "Automatic rounds post their proposals to the admin channel: pick one."
     elif form.auto_approve and form.round_cadence == "off":
         errors["auto_approve"] = "Automatic approval needs automatic rounds: pick a schedule."
     return errors

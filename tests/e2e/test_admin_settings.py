@@ -201,6 +201,8 @@ async def test_the_home_settings_button_opens_the_settings_for_an_admin(
         ({"levels": "Junior\nSenior\njunior"}, "levels", "repeat"),
         ({"departments": "Data\nDATA"}, "departments", "repeat"),
         ({"departments": "d" * 101}, "departments", "100 characters"),
+        ({"cadence": "weekly:mon"}, "cadence", "admin channel"),
+        ({"auto_approve": ["yes"]}, "auto_approve", "needs automatic rounds"),
     ],
 )
 async def test_settings_are_checked_field_by_field(
@@ -256,3 +258,22 @@ async def test_a_retired_topic_comes_back_with_its_meaning(
     assert (await slack.submit(PRIYA, values={"topics": everything})).closed
     page = await home(slack, standin, MAYA)
     assert "Social media" in text_of(page)
+
+
+async def test_automatic_rounds_are_set_in_the_settings(
+    slack: SlackDriver, standin: SlackStandIn, engine: AsyncEngine
+) -> None:
+    await open_modal(slack, standin, PRIYA, "admin settings")
+    values = {
+        "admin_channel": "C0ADMINS",
+        "cadence": "monthly:mon",
+        "auto_approve": ["yes"],
+        "cross_department": "required",
+        "timezone_gap": "4",
+    }
+    assert (await slack.submit(PRIYA, values=values)).closed
+    saved = await workspace(engine, standin)
+    assert (saved.round_cadence, saved.auto_approve) == ("monthly:mon", True)
+    assert (saved.cross_department, saved.max_timezone_gap_hours) == ("required", 4)
+    reopened = await open_modal(slack, standin, PRIYA, "admin settings")
+    assert "The first Monday of each month" in text_of(block(reopened, "cadence"))
