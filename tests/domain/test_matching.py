@@ -13,6 +13,7 @@ import subprocess
 import sys
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -28,6 +29,7 @@ from bot.domain.matching import (
     match,
     pair_score,
 )
+from bot.domain.matching.model import MAX_UTC_OFFSET, MIN_UTC_OFFSET
 from bot.domain.matching.score import ScoreModel
 from bot.domain.matching.solve import SMALL_ROUND_CELLS
 from bot.domain.program import MAX_CAPACITY, MIN_CAPACITY, Role
@@ -67,6 +69,12 @@ def leader(pid: str, level: int = 4, learn: set[int] | None = None, **kw: object
     return person(pid, LEARN, level, learn_topics=frozenset(learn or {1}), **kw)
 
 
+def excluding(c: Candidate, field: str, other: str) -> Candidate:
+    """c with `other` in its `blocked` or `past_partners`."""
+    changes: dict[str, Any] = {field: frozenset({other})}
+    return replace(c, **changes)
+
+
 def unmatched_of(result: MatchResult, pid: str) -> Unmatched:
     return next(u for u in result.unmatched if u.participant_id == pid)
 
@@ -88,9 +96,11 @@ def test_every_capacity_in_range_is_accepted(capacity: int) -> None:
 def test_negative_level_and_impossible_utc_offsets_are_rejected() -> None:
     with pytest.raises(ValueError, match="level"):
         mentor("U1", level=-1)
-    for offset in (-26 * 60 - 1, 26 * 60 + 1):
+    for offset in (MIN_UTC_OFFSET - 1, MAX_UTC_OFFSET + 1, -26 * 60, 26 * 60):
         with pytest.raises(ValueError, match="utc_offset"):
             mentor("U1", utc_offset_minutes=offset)
+    for offset in (MIN_UTC_OFFSET, MAX_UTC_OFFSET):  # UTC-12 and UTC+14
+        assert mentor("U1", utc_offset_minutes=offset).utc_offset_minutes == offset
 
 
 @pytest.mark.parametrize(
@@ -351,8 +361,8 @@ def exclusion_round(kind: tuple[str, str], *, alone_is_mentor: bool) -> MatchRes
     """`x` and the two people on the other side who fit x. The first other is excluded by
     `kind[0]` recorded on their side, the second by `kind[1]` recorded on x's side."""
     me, them = (mentor, leader) if alone_is_mentor else (leader, mentor)
-    x = me("x", level=2, **{kind[1]: frozenset({"o2"})})
-    o1 = them("o1", level=4 if alone_is_mentor else 0, **{kind[0]: frozenset({"x"})})
+    x = excluding(me("x", level=2), kind[1], "o2")
+    o1 = excluding(them("o1", level=4 if alone_is_mentor else 0), kind[0], "x")
     o2 = them("o2", level=4 if alone_is_mentor else 0)
     group = [x, o1, o2]
     result = match(group, DEFAULT, TOPIC_NAMES)
@@ -397,13 +407,13 @@ def test_a_blocked_person_and_a_repeat_read_alike_in_one_round() -> None:
 
 
 def test_blocks_are_invisible_when_some_partners_are_blocked_and_the_rest_are_full() -> None:
-    """x's compatible leaders: one blocked x, the other is taken by a better mentor. x reads the
-    same as y, whose first leader is an earlier partner instead of a blocker."""
+    """x's compatible leaders: l1 blocked x, l2 is taken by a better mentor. x reads exactly the
+    same as when l1 is an earlier partner of x instead."""
 
     def round_with(exclusion: str) -> Unmatched:
         group = [
             mentor("x"),
-            leader("l1", learn={1, 2}, **{exclusion: frozenset({"x"})}),
+            excluding(leader("l1", learn={1, 2}), exclusion, "x"),
             leader("l2", learn={1, 2}),
             mentor("w", share={1, 2}, blocked=frozenset({"l1"})),
         ]
