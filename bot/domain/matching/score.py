@@ -4,7 +4,7 @@
 the same numbers for whole blocks of pairs with numpy. Every term depends on only a few attributes
 of each side, so the model turns each attribute group into small integer codes and precomputes a
 table per group (topics, availability, level and department); scoring a block of pairs is then
-three table look-ups and two additions per pair. Tests hold the two implementations equal.
+four table look-ups and three additions per pair. Tests hold the two implementations equal.
 """
 
 from __future__ import annotations
@@ -161,6 +161,11 @@ def score_of(f: Fit, rules: MatchRules) -> float:
 # beyond that (only with very many distinct topic or availability combinations) it is built per
 # block, for the codes present in the block.
 MAX_TABLE_CELLS = 1 << 22
+# The score's terms, each with the code kinds (see _Side.codes) of the mentor and the leader it
+# reads: teach (what they share x what the leader learns), back (the reverse), availability and
+# rank. Splitting the two topic directions keeps each table small: a term's table grows with the
+# distinct combinations of the attributes it reads, not of all topics at once.
+TERMS = ((0, 1), (1, 0), (2, 2), (3, 3))
 
 _DAY_BITS7 = np.array([bin(m).count("1") for m in range(128)], dtype=np.int64)
 # _ROT[k][mask]: the same days moved k days later in the week, Sunday wrapping to Monday.
@@ -215,8 +220,8 @@ class _Side:
     slot: I64  # index into the model's (time-of-day mask, utc offset) table
     level: I64
     dept: I64
-    codes: tuple[I64, I64, I64]  # per term: topic, availability, rank
-    reps: tuple[I64, I64, I64]  # per term: one person per code
+    codes: tuple[I64, I64, I64, I64]  # per code kind: shares, learns, availability, rank
+    reps: tuple[I64, I64, I64, I64]  # per code kind: one person per code
 
 
 def _narrow(side: _Side, idx: I64) -> _Side:
@@ -262,9 +267,9 @@ class ScoreModel:
         self._all_mentors, self._all_leaders = self.mentors, self.leaders
         self._tables64: list[F64 | None] = []
         self._tables32: list[F32 | None] = []
-        self._tables32_t: list[F32 | None] = [None, None, None]
-        for term in range(3):
-            rows, cols = self.mentors.reps[term], self.leaders.reps[term]
+        self._tables32_t: list[F32 | None] = [None] * len(TERMS)
+        for term, (a, b) in enumerate(TERMS):
+            rows, cols = self.mentors.reps[a], self.leaders.reps[b]
             if len(rows) * len(cols) <= max_table_cells:
                 table = self._term(term, rows[:, None], cols[None, :])
                 if term == 0:
@@ -314,26 +319,27 @@ class ScoreModel:
         )
         level = np.array([c.level for c in people], dtype=np.int64)
         dept = np.array([depts[department_key(c.department)] for c in people], dtype=np.int64)
-        topic = _codes(*share.T, *learn.T)
+        shares, learns = _codes(*share.T), _codes(*learn.T)
         avail = _codes(days, slot)
         rank = _codes(level, dept)
         return _Side(
             share, learn, days, slot, level, dept,
-            (topic[0], avail[0], rank[0]), (topic[1], avail[1], rank[1]),
+            (shares[0], learns[0], avail[0], rank[0]), (shares[1], learns[1], avail[1], rank[1]),
         )  # fmt: skip
 
     def _term(self, term: int, r: I64, c: I64) -> F64:
         """One score term for mentors r and leaders c (index arrays that broadcast together),
         positions in the full lists the model was built from."""
         m, ld, rules = self._all_mentors, self._all_leaders, self.rules
-        if term == 0:  # topics, both directions; none in the main direction is not allowed
+        if term == 0:  # what the mentor can teach; nothing the leader wants is not allowed
             inter = _popcount(m.share[r] & ld.learn[c])
             wanted = np.maximum(_popcount(ld.learn[c]), 1)
+            return np.where(inter > 0, rules.weight_teach * (inter / wanted), NOT_ALLOWED)
+        if term == 1:  # what the leader can share back
             back = _popcount(m.learn[r] & ld.share[c])
             asked = np.maximum(_popcount(m.learn[r]), 1)
-            out = rules.weight_teach * (inter / wanted) + rules.weight_learn_back * (back / asked)
-            return np.where(inter > 0, out, NOT_ALLOWED)
-        if term == 1:  # availability, with time zones; too far apart is not allowed
+            return rules.weight_learn_back * (back / asked)
+        if term == 2:  # availability, with time zones; too far apart is not allowed
             sa, sb, da, db = m.slot[r], ld.slot[c], m.days[r], ld.days[c]
             minutes = sum(
                 _SHIFTED_DAYS[k][da, db] * self._slot_minutes[k][sa, sb] for k in (-1, 0, 1)
@@ -363,14 +369,14 @@ class ScoreModel:
         Rows are mentors and columns leaders, or the other way round with `leaders_as_rows`.
         """
         out: F32 | None = None
-        for term in range(3):
+        for term, (a, b) in enumerate(TERMS):
             m_idx, l_idx = (cols, rows) if leaders_as_rows else (rows, cols)
-            mc, lc = self.mentors.codes[term][m_idx], self.leaders.codes[term][l_idx]
+            mc, lc = self.mentors.codes[a][m_idx], self.leaders.codes[b][l_idx]
             table = self._tables32[term]
             if table is None:
                 um, mc = np.unique(mc, return_inverse=True)
                 ul, lc = np.unique(lc, return_inverse=True)
-                reps_m, reps_l = self.mentors.reps[term][um], self.leaders.reps[term][ul]
+                reps_m, reps_l = self.mentors.reps[a][um], self.leaders.reps[b][ul]
                 full = self._term(term, reps_m[:, None], reps_l[None, :])
                 table = (full + (self.rules.weight_pair if term == 0 else 0.0)).astype(np.float32)
             if leaders_as_rows:
@@ -416,12 +422,12 @@ class ScoreModel:
     def edge_scores(self, rows: I64, cols: I64) -> F64:
         """Scores of the pairs (rows[i], cols[i]) in float64."""
         out = np.zeros(len(rows), dtype=np.float64)
-        for term in range(3):
-            rc, cc = self.mentors.codes[term][rows], self.leaders.codes[term][cols]
+        for term, (a, b) in enumerate(TERMS):
+            rc, cc = self.mentors.codes[a][rows], self.leaders.codes[b][cols]
             table = self._tables64[term]
             if table is not None:
                 out += table[rc, cc]
             else:
-                out += self._term(term, self.mentors.reps[term][rc], self.leaders.reps[term][cc])
+                out += self._term(term, self.mentors.reps[a][rc], self.leaders.reps[b][cc])
                 out += self.rules.weight_pair if term == 0 else 0.0
         return out
