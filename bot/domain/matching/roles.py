@@ -22,7 +22,7 @@ import numpy as np
 import numpy.typing as npt
 
 from bot.domain.matching.model import Candidate
-from bot.domain.matching.scan import Scanner
+from bot.domain.matching.scan import Block, Scanner, each_block
 from bot.domain.matching.score import ScoreModel
 from bot.domain.program import Role
 
@@ -38,9 +38,13 @@ def partner_counts(model: ScoreModel, rows: I64, *, leaders_as_rows: bool) -> I6
         view = model.subset(rows, np.arange(len(model.leaders.level)))
     scanner = Scanner(view, _NONE, leaders_as_rows=leaders_as_rows)
     counts = np.zeros(scanner.n_rows, dtype=np.int64)
-    for block in scanner.blocks:
+
+    def allowed(block: Block) -> I64:
+        return np.isfinite(scanner.scores(block)).sum(axis=1)  # type: ignore[no-any-return]
+
+    for block, found in zip(scanner.blocks, each_block(allowed, scanner.blocks), strict=True):
         if len(block.cols):
-            counts[block.rows] = np.isfinite(scanner.scores(block)).sum(axis=1)
+            counts[block.rows] = found
     return counts
 
 

@@ -10,7 +10,11 @@ cost against dual prices, with the Lagrangian upper bound that certifies how goo
 
 from __future__ import annotations
 
+import os
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from typing import TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -25,6 +29,11 @@ F32 = npt.NDArray[np.float32]
 BLOCK_CELLS = 1 << 21
 # float32 scores carry about 1e-6 of relative noise; reduced costs below this are zero.
 REDUCED_COST_TOL = 1e-5
+# Threads scanning blocks at once; the results are combined in block order, so they are the
+# same for any number of workers.
+WORKERS = min(4, os.cpu_count() or 1)
+T = TypeVar("T")
+R = TypeVar("R")
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,6 +111,16 @@ class Scanner:
         return out
 
 
+def each_block(work: Callable[[T], R], items: Iterable[T]) -> list[R]:
+    """`work` on every block, in order. Blocks are independent and numpy releases the GIL for
+    their sorting and gathering, so a second core halves the scan of a large round."""
+    items = list(items)
+    if len(items) < 2 or WORKERS < 2:
+        return [work(item) for item in items]
+    with ThreadPoolExecutor(max_workers=WORKERS) as pool:
+        return list(pool.map(work, items))
+
+
 def distinct(keys: I64) -> I64:
     """Sorted distinct values (np.unique's hash path is several times slower on ~10^6 ints)."""
     keys = np.sort(keys)
@@ -144,10 +163,11 @@ def pool(scanner: Scanner, per_row: int, per_col: int, scale: float) -> tuple[I6
     col_cols: list[I64] = []
     col_vals: list[F32] = []
     per_block_col = max(1, -(-per_col // max(1, len(scanner.blocks))))
-    for block in scanner.blocks:
+
+    def one(block: Block) -> tuple[I64, I64, I64, I64, F32] | None:
         n_r, n_c = len(block.rows), len(block.cols)
         if n_c == 0:
-            continue
+            return None
         b = scanner.scores(block)
         b += _tie_breaker(block.rows, block.cols, 1e-4 * scale)
         if n_c <= per_row:
@@ -156,8 +176,6 @@ def pool(scanner: Scanner, per_row: int, per_col: int, scale: float) -> tuple[I6
             threshold = np.partition(b, n_c - per_row, axis=1)[:, n_c - per_row]
             keep = (b >= threshold[:, None]) & np.isfinite(b)
         r, c = np.divmod(np.flatnonzero(keep), n_c)
-        rows_out.append(block.rows[r])
-        cols_out.append(block.cols[c])
         k = min(per_block_col, n_r)
         if k == 1:
             top = b.argmax(axis=0)[None, :]
@@ -165,9 +183,19 @@ def pool(scanner: Scanner, per_row: int, per_col: int, scale: float) -> tuple[I6
             top = np.argpartition(b, n_r - k, axis=0)[n_r - k :, :]
         vals = np.take_along_axis(b, top, axis=0)
         ok = np.isfinite(vals)
-        col_rows.append(block.rows[top[ok]])
-        col_cols.append(block.cols[np.nonzero(ok)[1]])
-        col_vals.append(vals[ok])
+        return (
+            block.rows[r], block.cols[c], block.rows[top[ok]], block.cols[np.nonzero(ok)[1]],
+            vals[ok],
+        )  # fmt: skip
+
+    for found in each_block(one, scanner.blocks):
+        if found is None:
+            continue
+        rows_out.append(found[0])
+        cols_out.append(found[1])
+        col_rows.append(found[2])
+        col_cols.append(found[3])
+        col_vals.append(found[4])
     if col_rows:
         cr, cc = np.concatenate(col_rows), np.concatenate(col_cols)
         keep = top_per_group(cc, np.concatenate(col_vals), per_col)
@@ -217,10 +245,12 @@ def price(
     found_r: list[I64] = []
     found_c: list[I64] = []
     found_v: list[F32] = []
-    for b, block in enumerate(scanner.blocks):
+
+    def one(b: int) -> tuple[float, int, I64, I64, F32] | None:
+        block = scanner.blocks[b]
         n_r, n_c = len(block.rows), len(block.cols)
         if n_c == 0:
-            continue
+            return None
         cap = row_capacity[block.rows]
         rc = scanner.scores(block)
         rc -= v32[block.cols][None, :]
@@ -229,16 +259,16 @@ def price(
         best.sort(axis=1)
         nth = best[np.arange(n_r), np.maximum(k - cap, 0)]
         u_best = np.where(cap > k, np.float32(0), np.maximum(nth, np.float32(0)))
-        bound += float(cap @ u_best.astype(np.float64))
+        part = float(cap @ u_best.astype(np.float64))
         excess = rc - u_best[:, None]
-        bound += float(np.sum(excess, where=excess > REDUCED_COST_TOL, dtype=np.float64))
+        part += float(np.sum(excess, where=excess > REDUCED_COST_TOL, dtype=np.float64))
         if row_price is None:
             rc = excess
         else:
             rc -= row_price[block.rows].astype(np.float32)[:, None]
         lr, lc = per_block[b]
         rc[lr, lc] = -np.inf
-        positive_outside += int(np.count_nonzero(rc > REDUCED_COST_TOL))
+        positive = int(np.count_nonzero(rc > REDUCED_COST_TOL))
         r, c = np.divmod(np.flatnonzero(rc > -near), n_c)
         if len(r) > 4 * per_row * n_r:  # a poor start: cap each row before sorting
             k = min(4 * per_row, n_c)
@@ -246,9 +276,16 @@ def price(
             r, c = np.repeat(np.arange(n_r), k), top.ravel()
             keep = rc[r, c] > -near
             r, c = r[keep], c[keep]
-        found_r.append(block.rows[r])
-        found_c.append(block.cols[c])
-        found_v.append(rc[r, c])
+        return part, positive, block.rows[r], block.cols[c], rc[r, c]
+
+    for found in each_block(one, range(len(scanner.blocks))):
+        if found is None:
+            continue
+        bound += found[0]  # in block order, so the sum is the same on every run
+        positive_outside += found[1]
+        found_r.append(found[2])
+        found_c.append(found[3])
+        found_v.append(found[4])
     rows, cols = _concat(found_r), _concat(found_c)
     if len(rows):
         vals = np.concatenate(found_v)

@@ -22,6 +22,7 @@ from bot.domain.profile import DAYS, TIMES
 F64 = npt.NDArray[np.float64]
 F32 = npt.NDArray[np.float32]
 I64 = npt.NDArray[np.int64]
+I32 = npt.NDArray[np.int32]
 
 # Local meeting windows, minutes after midnight. TIMES names them; the hours are ours.
 WINDOWS: dict[str, tuple[int, int]] = {
@@ -173,7 +174,8 @@ _ROT = np.array(
     [[((m << k) | (m >> (7 - k))) & 0x7F for m in range(128)] for k in range(7)], dtype=np.int64
 )
 _SHIFTED_DAYS = {  # days both have, when one side's day d falls on the other's day d + k
-    k: _DAY_BITS7[np.arange(128)[:, None] & _ROT[k % 7][None, :]] for k in (-1, 0, 1)
+    k: _DAY_BITS7[np.arange(128)[:, None] & _ROT[k % 7][None, :]].astype(np.int32)
+    for k in (-1, 0, 1)
 }
 _WINDOW_LIST = [WINDOWS[t] for t in TIMES]
 _TIME_MINUTES = np.array(
@@ -281,7 +283,7 @@ class ScoreModel:
                 self._tables32.append(None)
 
     @staticmethod
-    def _slot_overlaps(slots: list[tuple[int, int]]) -> dict[int, I64]:
+    def _slot_overlaps(slots: list[tuple[int, int]]) -> dict[int, I32]:
         """Minutes of overlap, per day shift k, between two (times, offset) slots on one day.
 
         Row slot a's day d meets column slot b's day d - k when b's windows, moved into a's
@@ -290,7 +292,7 @@ class ScoreModel:
         times = np.array([t for t, _ in slots], dtype=np.int64)
         offsets = np.array([o for _, o in slots], dtype=np.int64)
         delta = offsets[:, None] - offsets[None, :]  # add to b's local time to get a's
-        out: dict[int, I64] = {}
+        out: dict[int, I32] = {}
         for k in (-1, 0, 1):
             shift = delta - k * _DAY
             minutes = np.zeros(delta.shape, dtype=np.int64)
@@ -299,7 +301,7 @@ class ScoreModel:
                     both = (times[:, None] >> i & 1) & (times[None, :] >> j & 1)
                     overlap = np.minimum(e1, e2 + shift) - np.maximum(s1, s2 + shift)
                     minutes += np.clip(overlap, 0, None) * both
-            out[k] = minutes
+            out[k] = minutes.astype(np.int32)  # half the memory traffic of the lookups
         return out
 
     @staticmethod

@@ -77,7 +77,9 @@ def _lp(
         (np.ones(2 * e), indices, np.arange(0, 2 * e + 1, 2)), shape=(n_rows + n_cols, e)
     )
     # Interior point with crossover: a vertex (so 0/1) and its duals, faster than simplex here.
-    res = linprog(-w, A_ub=a, b_ub=capacity, bounds=(0, 1), method="highs-ipm")
+    res = linprog(
+        -w, A_ub=a, b_ub=capacity, bounds=(0, 1), method="highs-ipm", options={"presolve": False}
+    )
     if res.status != 0:  # pragma: no cover - x = 0 is feasible and the objective is bounded
         raise RuntimeError(f"matching LP failed: {res.message}")
     x = np.asarray(res.x)
