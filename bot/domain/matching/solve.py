@@ -76,7 +76,8 @@ def _lp(
     a = sparse.csc_array(
         (np.ones(2 * e), indices, np.arange(0, 2 * e + 1, 2)), shape=(n_rows + n_cols, e)
     )
-    # Interior point with crossover: a vertex (so 0/1) and its duals, faster than simplex here.
+    # Interior point with crossover: a vertex (so 0/1) and its duals, faster than simplex here;
+    # presolve finds nothing to remove in a b-matching and only costs time.
     res = linprog(
         -w, A_ub=a, b_ub=capacity, bounds=(0, 1), method="highs-ipm", options={"presolve": False}
     )
