@@ -16,7 +16,7 @@ from bot.runtime import LocalServer
 from bot.sandbox import SlackDriver, SlackStandIn
 from bot.services import participants
 from bot.slack.ids import Action
-from tests.e2e.flows import assert_slack_accepted_everything, replies, text_of
+from tests.e2e.flows import assert_slack_accepted_everything, home, replies, text_of
 from tests.e2e.rounds_setup import (
     ADMIN,
     ADMIN_CHANNEL,
@@ -30,6 +30,7 @@ from tests.e2e.rounds_setup import (
     run_round,
     send_all,
     thirty,
+    wait_for_status,
 )
 
 
@@ -213,3 +214,22 @@ async def test_a_dropped_pair_is_not_introduced_and_both_are_told(
     assert intros(standin, first["mentor"], first["leader"]) == []
     for user in (first["mentor"], first["leader"]):
         assert any("next round" in t.lower() for t in dms(standin, user))
+
+
+async def test_the_home_button_runs_a_round_too(
+    slack: SlackDriver,
+    standin: SlackStandIn,
+    engine: AsyncEngine,
+    clock: FakeClock,
+    bot: LocalServer,
+) -> None:
+    await enrol(standin, engine, clock, thirty())
+    view = await home(slack, standin, ADMIN)
+    result = await slack.click(ADMIN, Action.HOME_MATCH, view_id=view["id"])
+    assert result.status == 200
+    await standin.wait_for(lambda: bool(standin.open_views(ADMIN)))
+    assert "Computing" in text_of(standin.open_views(ADMIN)[-1].view)
+    await wait_for_status(engine, "proposed")
+    await bot.runtime.dispatcher.tick()
+    await standin.wait_for(lambda: len(proposals(standin)) == 1)
+    await standin.wait_for(lambda: "#1, proposed" in text_of(standin.home_views[ADMIN]))
