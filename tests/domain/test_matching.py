@@ -314,6 +314,15 @@ def test_pair_reasons_name_the_people_and_the_topics() -> None:
     )
 
 
+def test_a_short_overlap_is_not_called_an_hour() -> None:
+    """Regression: 30 shared minutes a week read "about an hour"."""
+    when = {"days": frozenset({"tue"}), "times": frozenset({"morning"})}
+    a = mentor("a", **when)
+    b = leader("b", utc_offset_minutes=150, department="Sales", **when)
+    (pair,) = match([a, b], DEFAULT, TOPIC_NAMES).pairs
+    assert "Their preferred meeting times overlap by 30 minutes a week" in pair.reasons
+
+
 def test_unknown_topic_ids_still_read_as_topics() -> None:
     (pair,) = match([mentor("a", share={9}), leader("b", learn={9})], DEFAULT, {}).pairs
     assert "a can teach topic 9, which b wants to learn" == pair.reasons[0]

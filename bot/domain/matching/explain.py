@@ -58,7 +58,12 @@ def pair_reasons(
         )
     if overlap_minutes > 0:
         hours = overlap_minutes / 60
-        amount = f"about {round(hours)} hours" if hours >= 1.5 else "about an hour"
+        if hours >= 1.5:
+            amount = f"about {round(hours)} hours"
+        elif overlap_minutes >= 45:
+            amount = "about an hour"
+        else:
+            amount = f"{overlap_minutes} minutes"
         out.append(f"Their preferred meeting times overlap by {amount} a week")
     gap = leader.level - mentor.level
     table = rules.level_gap_fit
