@@ -83,6 +83,26 @@ class Settings(BaseSettings):
     lease_seconds: float = Field(default=60.0, ge=30, validation_alias="OUTBOX_LEASE_SECONDS")
     max_attempts: int = Field(default=6, ge=1, le=20, validation_alias="OUTBOX_MAX_ATTEMPTS")
 
+    # Matching: what each preference is worth in a pair's score (README, "Matching rounds").
+    match_weight_pair: float = Field(
+        default=2.0, ge=0, le=100, validation_alias="MATCH_WEIGHT_PAIR"
+    )
+    match_weight_teach: float = Field(
+        default=3.0, gt=0, le=100, validation_alias="MATCH_WEIGHT_TEACH"
+    )
+    match_weight_learn_back: float = Field(
+        default=1.0, ge=0, le=100, validation_alias="MATCH_WEIGHT_LEARN_BACK"
+    )
+    match_weight_cross_department: float = Field(
+        default=0.5, ge=0, le=100, validation_alias="MATCH_WEIGHT_CROSS_DEPARTMENT"
+    )
+    match_weight_time_overlap: float = Field(
+        default=1.0, ge=0, le=100, validation_alias="MATCH_WEIGHT_TIME_OVERLAP"
+    )
+    match_weight_level_gap: float = Field(
+        default=1.0, ge=0, le=100, validation_alias="MATCH_WEIGHT_LEVEL_GAP"
+    )
+
     @field_validator("log_level", mode="before")
     @classmethod
     def _upper(cls, value: object) -> object:
@@ -105,6 +125,16 @@ class Settings(BaseSettings):
         if url.drivername not in ("sqlite+aiosqlite", "postgresql+asyncpg"):
             raise ValueError(f"driver {url.drivername!r} is not supported")
         return value
+
+    @property
+    def match_weights(self) -> dict[str, float]:
+        """The weights as `MatchRules` names them."""
+        prefix = "match_"
+        return {
+            name.removeprefix(prefix): float(getattr(self, name))
+            for name in type(self).model_fields
+            if name.startswith(prefix + "weight_")
+        }
 
     @property
     def socket_mode(self) -> bool:

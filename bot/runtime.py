@@ -63,7 +63,9 @@ class Runtime:
         )
 
         async def run_rounds() -> int:
-            return await rounds.run_queued_rounds(sessionmaker, clock, ctx.owner)
+            return await rounds.run_queued_rounds(
+                sessionmaker, clock, ctx.owner, settings.match_weights
+            )
 
         scheduler = Scheduler(dispatcher, hooks, sessionmaker, clock, intervals, run_rounds)
         return cls(settings, engine, sessionmaker, ctx, app, sender, dispatcher, scheduler)

@@ -20,6 +20,14 @@ def test_defaults() -> None:
     assert not settings.socket_mode
 
 
+def test_matching_weights_reach_the_rules() -> None:
+    from bot.domain.matching import MatchRules
+
+    settings = load_settings({**VALID, "MATCH_WEIGHT_CROSS_DEPARTMENT": "2.5"}, env_file=None)
+    rules = MatchRules(**settings.match_weights)  # type: ignore[arg-type]
+    assert rules.weight_cross_department == 2.5 and rules.weight_teach == 3.0
+
+
 def test_socket_mode_needs_no_signing_secret() -> None:
     settings = load_settings(
         {"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_APP_TOKEN": "xapp-1-A-1-abc"}, env_file=None
@@ -54,6 +62,9 @@ def test_dotenv_is_read_and_the_environment_wins(tmp_path: Path) -> None:
         ({**VALID, "DATABASE_URL": "mysql://db/x"}, "DATABASE_URL is invalid"),
         ({**VALID, "DATABASE_URL": "::::"}, "DATABASE_URL is invalid"),
         ({**VALID, "SLACK_API_URL": "slack.com/api"}, "SLACK_API_URL is invalid"),
+        ({**VALID, "MATCH_WEIGHT_TEACH": "0"}, "MATCH_WEIGHT_TEACH is invalid"),
+        ({**VALID, "MATCH_WEIGHT_PAIR": "-1"}, "MATCH_WEIGHT_PAIR is invalid"),
+        ({**VALID, "MATCH_WEIGHT_LEVEL_GAP": "1e39"}, "MATCH_WEIGHT_LEVEL_GAP is invalid"),
         (
             {**VALID, "SLACK_CLIENT_ID": "1.2", "SLACK_CLIENT_SECRET": "x"},
             "SLACK_CLIENT_ID and SLACK_CLIENT_SECRET are set",

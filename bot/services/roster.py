@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter, defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -38,18 +39,25 @@ def utc_offset_minutes(timezone: str, at: datetime) -> int:
     return int(offset.total_seconds() // 60) if offset else 0
 
 
-def rules_of(ws: WorkspaceSettings) -> MatchRules:
+def rules_of(ws: WorkspaceSettings, weights: Mapping[str, float] | None = None) -> MatchRules:
     cross: CrossDepartment = "preferred"
     if ws.cross_department == "required":
         cross = "required"
     elif ws.cross_department == "ignored":
         cross = "ignored"
     return MatchRules(
-        max_timezone_gap_hours=float(ws.max_timezone_gap_hours), cross_department=cross
+        max_timezone_gap_hours=float(ws.max_timezone_gap_hours),
+        cross_department=cross,
+        **(weights or {}),  # type: ignore[arg-type]
     )
 
 
-async def read_roster(session: AsyncSession, program: ProgramConfig, now: datetime) -> Roster:
+async def read_roster(
+    session: AsyncSession,
+    program: ProgramConfig,
+    now: datetime,
+    weights: Mapping[str, float] | None = None,
+) -> Roster:
     team_id = program.team_id
     ws = await session.get_one(WorkspaceSettings, team_id)
     people = (
@@ -103,7 +111,7 @@ async def read_roster(session: AsyncSession, program: ProgramConfig, now: dateti
         )
     return Roster(
         candidates=tuple(candidates),
-        rules=rules_of(ws),
+        rules=rules_of(ws, weights),
         topic_names=dict(program.topics),
         fingerprint=digest.hexdigest(),
         considered=len(people),

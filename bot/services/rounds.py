@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -104,14 +105,19 @@ async def request_round(
 
 
 async def compute_round(
-    sessionmaker: SessionMaker, clock: Clock, round_id: int, owner: str
+    sessionmaker: SessionMaker,
+    clock: Clock,
+    round_id: int,
+    owner: str,
+    weights: Mapping[str, float] | None = None,
 ) -> None:
-    """Compute a claimed round into a proposal and post it; never raises for the caller."""
+    """Compute a claimed round into a proposal and post it; never raises for the caller.
+    `weights` are the MATCH_WEIGHT_* settings (MatchRules' defaults when not given)."""
     try:
         async with sessionmaker() as session, session.begin():
             rnd = await session.get_one(MatchRound, round_id)
             program = await read_program(session, rnd.team_id, clock.now())
-            roster = await read_roster(session, program, clock.now())
+            roster = await read_roster(session, program, clock.now(), weights)
         # The optimisation is CPU-bound: off the event loop, so Slack is still answered.
         result = await asyncio.to_thread(match, roster.candidates, roster.rules, roster.topic_names)
         await _store_proposal(sessionmaker, clock, round_id, owner, roster, result)
@@ -276,7 +282,12 @@ async def plan_rounds(session: AsyncSession, now: datetime) -> None:
         )
 
 
-async def run_queued_rounds(sessionmaker: SessionMaker, clock: Clock, owner: str) -> int:
+async def run_queued_rounds(
+    sessionmaker: SessionMaker,
+    clock: Clock,
+    owner: str,
+    weights: Mapping[str, float] | None = None,
+) -> int:
     """Claim queued rounds (and ones whose computing replica went away) and compute them."""
     now = clock.now()
     async with sessionmaker() as session, session.begin():
@@ -301,7 +312,7 @@ async def run_queued_rounds(sessionmaker: SessionMaker, clock: Clock, owner: str
                 .values(status="computing", claimed_by=owner, claimed_until=now + CLAIM)
             )
         if claimed.rowcount == 1:  # type: ignore[attr-defined]
-            await compute_round(sessionmaker, clock, round_id, owner)
+            await compute_round(sessionmaker, clock, round_id, owner, weights)
             done += 1
     return done
 

@@ -193,3 +193,16 @@ async def test_an_automatic_round_runs_on_its_day_and_can_skip_approval(
     # The unmatched are told when the next round is: next Monday.
     unmatched = (rnd.proposal or {})["unmatched"][0]["user"]
     assert "Monday 12 January" in dms(standin, unmatched)[-1]
+
+
+async def test_the_weights_settings_shape_the_scores(
+    standin: SlackStandIn, engine: AsyncEngine, clock: FakeClock, bot: LocalServer
+) -> None:
+    await enrol(standin, engine, clock, PAIR)
+    sessionmaker = make_sessionmaker(engine)
+    owner = bot.runtime.ctx.owner
+    round_id = await rounds.request_round(sessionmaker, clock, TEAM, ADMIN, ADMIN_CHANNEL, owner)
+    await rounds.compute_round(sessionmaker, clock, round_id, owner, {"weight_pair": 50.0})
+    (rnd,) = await rounds_in_db(engine)
+    (pair,) = (rnd.proposal or {})["pairs"]
+    assert pair["score"] >= 50

@@ -127,7 +127,9 @@ def register(app: AsyncApp, ctx: AppContext) -> None:
             respond,
             rounds.Decision(True, dataclasses.replace(view, state="superseded", note=note)),
         )
-        await rounds.compute_round(ctx.sessionmaker, ctx.clock, new, ctx.owner)
+        await rounds.compute_round(
+            ctx.sessionmaker, ctx.clock, new, ctx.owner, ctx.settings.match_weights
+        )
 
     @app.action(Action.HOME_MATCH)
     async def match_from_home(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
@@ -149,7 +151,9 @@ def register(app: AsyncApp, ctx: AppContext) -> None:
             trigger_id=body["trigger_id"],
             view=notice_modal("Matching round", msg.proposal_computing(where)),
         )
-        await rounds.compute_round(ctx.sessionmaker, ctx.clock, round_id, ctx.owner)
+        await rounds.compute_round(
+            ctx.sessionmaker, ctx.clock, round_id, ctx.owner, ctx.settings.match_weights
+        )
         await publish_home(client, ctx, team_id, user_id)
 
     @app.action(Action.BOOK_SESSION)
