@@ -81,9 +81,16 @@ def thirty() -> list[Person]:
 
 
 async def enrol(
-    standin: SlackStandIn, engine: AsyncEngine, clock: FakeClock, people: list[Person]
+    standin: SlackStandIn,
+    engine: AsyncEngine,
+    clock: FakeClock,
+    people: list[Person],
+    *,
+    cadence: str = "off",
+    auto_approve: bool = False,
 ) -> None:
-    """Add everyone to the Slack workspace and to the program; Priya's channel is the admins'."""
+    """Add everyone to the Slack workspace and to the program; Priya's channel is the admins',
+    and automatic rounds follow `cadence`."""
     sessionmaker = make_sessionmaker(engine)
     program = await load_program(sessionmaker, clock, TEAM)
     ids = {name: tid for tid, name in program.topics}
@@ -110,6 +117,8 @@ async def enrol(
             departments=(),
             admin_channel_id=ADMIN_CHANNEL,
             admin_user_ids=(),
+            round_cadence=cadence,
+            auto_approve=auto_approve,
         ),
     )
 

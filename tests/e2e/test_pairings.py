@@ -14,7 +14,6 @@ from bot.runtime import LocalServer
 from bot.sandbox import SlackDriver, SlackStandIn
 from bot.services import pairings, participants, rounds
 from bot.services.errors import UserFacingError
-from bot.services.program import SettingsForm, load_program, update_settings
 from tests.e2e.flows import assert_slack_accepted_everything, home, open_modal, replies, text_of
 from tests.e2e.rounds_setup import (
     ADMIN,
@@ -163,23 +162,8 @@ async def test_an_automatic_round_runs_on_its_day_and_can_skip_approval(
     clock: FakeClock,
     bot: LocalServer,
 ) -> None:
-    await enrol(standin, engine, clock, thirty())
-    sessionmaker = make_sessionmaker(engine)
-    program = await load_program(sessionmaker, clock, TEAM)
-    await update_settings(
-        sessionmaker,
-        clock,
-        TEAM,
-        SettingsForm(
-            topics=tuple(n for _, n in program.topics),
-            levels=program.levels,
-            departments=(),
-            admin_channel_id=ADMIN_CHANNEL,
-            admin_user_ids=(),
-            round_cadence="weekly:mon",  # the fake clock starts on Monday 5 January, 09:00 UTC
-            auto_approve=True,
-        ),
-    )
+    # The fake clock starts on Monday 5 January, 09:00 UTC.
+    await enrol(standin, engine, clock, thirty(), cadence="weekly:mon", auto_approve=True)
     scheduler = bot.runtime.scheduler
     await scheduler.plan()
     await scheduler.plan()  # a second replica's planner: still one round

@@ -14,6 +14,7 @@ from bot.clock import FakeClock
 from bot.db.engine import make_sessionmaker
 from bot.runtime import LocalServer
 from bot.sandbox import SlackDriver, SlackStandIn
+from bot.sandbox.records import PostedMessage
 from bot.services import participants
 from bot.slack.ids import Action
 from tests.e2e.flows import assert_slack_accepted_everything, home, replies, text_of
@@ -38,6 +39,19 @@ from tests.e2e.rounds_setup import (
 def _slack_accepts_everything(standin: SlackStandIn) -> Iterator[None]:
     yield
     assert_slack_accepted_everything(standin)
+
+
+@pytest.fixture
+async def proposal(
+    slack: SlackDriver,
+    standin: SlackStandIn,
+    engine: AsyncEngine,
+    clock: FakeClock,
+    bot: LocalServer,
+) -> PostedMessage:
+    """Thirty people in the program, and the admin's first proposal in the admin channel."""
+    await enrol(standin, engine, clock, thirty())
+    return await run_round(slack, standin, engine, bot)
 
 
 def intros(standin: SlackStandIn, mentor: str, leader: str) -> list[str]:
@@ -102,14 +116,13 @@ async def test_a_round_of_thirty_is_proposed_approved_and_introduced_once(
 
 
 async def test_a_participant_who_left_makes_the_proposal_stale(
+    proposal: PostedMessage,
     slack: SlackDriver,
     standin: SlackStandIn,
     engine: AsyncEngine,
     clock: FakeClock,
     bot: LocalServer,
 ) -> None:
-    await enrol(standin, engine, clock, thirty())
-    proposal = await run_round(slack, standin, engine, bot)
     (rnd,) = await rounds_in_db(engine)
     assert rnd.proposal is not None
     leaver = rnd.proposal["pairs"][0]["mentor"]
@@ -146,14 +159,13 @@ async def test_a_participant_who_left_makes_the_proposal_stale(
 
 
 async def test_a_rate_limit_in_the_middle_of_the_introductions_loses_nothing(
+    proposal: PostedMessage,
     slack: SlackDriver,
     standin: SlackStandIn,
     engine: AsyncEngine,
     clock: FakeClock,
     bot: LocalServer,
 ) -> None:
-    await enrol(standin, engine, clock, thirty())
-    proposal = await run_round(slack, standin, engine, bot)
     await slack.click(ADMIN, Action.ROUND_APPROVE, channel_id=ADMIN_CHANNEL, message_ts=proposal.ts)
     await standin.wait_for(lambda: "Approved" in text_of(current(standin, proposal).blocks or []))
     fault = standin.faults.add("chat.postMessage", "rate_limited", times=3, retry_after=5)
@@ -190,14 +202,13 @@ async def test_only_admins_decide_and_tampered_buttons_are_refused(
 
 
 async def test_a_dropped_pair_is_not_introduced_and_both_are_told(
+    proposal: PostedMessage,
     slack: SlackDriver,
     standin: SlackStandIn,
     engine: AsyncEngine,
     clock: FakeClock,
     bot: LocalServer,
 ) -> None:
-    await enrol(standin, engine, clock, thirty())
-    proposal = await run_round(slack, standin, engine, bot)
     (rnd,) = await rounds_in_db(engine)
     assert rnd.proposal is not None
     first = rnd.proposal["pairs"][0]
