@@ -47,7 +47,7 @@ class Runtime:
         sessionmaker = make_sessionmaker(engine)
         hooks = DeliveryHooks(
             planners=[participants.resume_due, rounds.plan_rounds],
-            on_dead=[participants.on_dead_letter],
+            on_dead=[participants.on_dead_letter, rounds.on_dead_letter],
         )
         ctx = AppContext(settings=settings, sessionmaker=sessionmaker, clock=clock, hooks=hooks)
         app = build_app(ctx)

@@ -158,6 +158,9 @@ class WebApi:
 
     def chat_post_message(self, args: JSON) -> JSON:
         channel = self._channel(args.get("channel"))
+        known = self.ws.channels.get(channel)
+        if known is not None and self.ws.bot_user_id not in known.members:
+            raise SlackError("not_in_channel")  # as Slack answers a bot never invited
         text, blocks = self._content(args)
         msg = self.s.post(channel, text, blocks, thread_ts=_str(args, "thread_ts") or None)
         return {"channel": channel, "ts": msg.ts, "message": msg.to_api(self.ws)}

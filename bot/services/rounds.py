@@ -27,7 +27,7 @@ from bot.domain.matching import MatchResult, UnmatchedReason, match
 from bot.messages import matching as msg
 from bot.services import introductions
 from bot.services.errors import UserFacingError
-from bot.services.outbox import OutboundMessage, enqueue
+from bot.services.outbox import DeadLetter, OutboundMessage, enqueue
 from bot.services.program import read_program
 from bot.services.roster import Roster, read_roster
 
@@ -240,6 +240,42 @@ async def _post(session: AsyncSession, rnd: MatchRound, now: datetime, *, note: 
             channel=rnd.post_to,
         ),
         now,
+    )
+
+
+UNREACHABLE = frozenset({"not_in_channel", "channel_not_found", "is_archived"})
+
+
+async def on_dead_letter(session: AsyncSession, dead: DeadLetter) -> None:
+    """Dead-letter hook: a proposal the admin channel refused (the bot was never invited, or the
+    channel is gone) goes to the admin by DM instead, saying why, so no round waits unseen."""
+    if dead.kind != "proposal" or dead.error not in UNREACHABLE or not dead.channel:
+        return
+    round_id = dead.dedup_key.removeprefix("proposal:")
+    rnd = await session.get(MatchRound, int(round_id)) if round_id.isdigit() else None
+    if rnd is None or rnd.team_id != dead.team_id or rnd.proposal is None:
+        return
+    ws = await session.get_one(WorkspaceSettings, rnd.team_id)
+    admin = rnd.requested_by or next(iter(ws.admin_user_ids), None)
+    if admin is None or admin == dead.channel:
+        return
+    why = (
+        f"I couldn't post round #{rnd.id} in <#{dead.channel}>"
+        + (": I'm not a member. Type `/invite @Flipside` there." if dead.error == "not_in_channel"
+           else ": that channel is archived or gone. Pick another in `/mentor admin settings`.")
+    )  # fmt: skip
+    body = msg.proposal_message(await _view(session, rnd, dead.at, note=why))
+    await enqueue(
+        session,
+        OutboundMessage(
+            team_id=rnd.team_id,
+            dedup_key=f"proposal-dm:{rnd.id}",
+            kind="proposal",
+            text=body["text"],
+            blocks=body["blocks"],
+            channel=admin,
+        ),
+        dead.at,
     )
 
 

@@ -244,3 +244,24 @@ async def test_the_home_button_runs_a_round_too(
     await bot.runtime.dispatcher.tick()
     await standin.wait_for(lambda: len(proposals(standin)) == 1)
     await standin.wait_for(lambda: "#1, proposed" in text_of(standin.home_views[ADMIN]))
+
+
+async def test_a_proposal_the_admin_channel_refuses_reaches_the_admin_by_dm(
+    slack: SlackDriver,
+    standin: SlackStandIn,
+    engine: AsyncEngine,
+    clock: FakeClock,
+    bot: LocalServer,
+) -> None:
+    await enrol(standin, engine, clock, thirty())
+    members = standin.workspace.channels[ADMIN_CHANNEL].members
+    members.remove(standin.workspace.bot_user_id)  # nobody invited the bot
+    result = await slack.command(ADMIN, "admin match")
+    assert result.status == 200
+    await wait_for_status(engine, "proposed")
+    await send_all(bot, clock)
+    assert proposals(standin) == []
+    (dm,) = [m for m in standin.messages_in(standin.dm_id(ADMIN)) if "Matching round" in m.text]
+    assert "/invite @Flipside" in text_of(dm.blocks or [])
+    await slack.click(ADMIN, Action.ROUND_APPROVE, channel_id=dm.channel, message_ts=dm.ts)
+    await standin.wait_for(lambda: "Approved" in text_of(current(standin, dm).blocks or []))

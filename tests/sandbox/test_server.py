@@ -132,6 +132,14 @@ async def test_post_message_rejects_what_slack_rejects(
         assert data["errors"]
 
 
+async def test_a_channel_the_bot_was_never_invited_to_refuses_its_posts(
+    standin: SlackStandIn, client: AsyncWebClient
+) -> None:
+    standin.workspace.channels["C0ADMINS"].members.remove(standin.workspace.bot_user_id)
+    data = await slack_error(client.chat_postMessage(channel="C0ADMINS", text="x"))
+    assert data["error"] == "not_in_channel"
+
+
 async def test_update_delete_and_ephemeral(standin: SlackStandIn, client: AsyncWebClient) -> None:
     posted = await client.chat_postMessage(channel="C0ADMINS", text="Round ready")
     await client.chat_update(channel="C0ADMINS", ts=posted["ts"], text="Round approved")

@@ -239,6 +239,7 @@ class Dispatcher:
                 row.channel,
                 row.users,
                 outcome.error,
+                now,
             )
             result.dead += 1
         else:

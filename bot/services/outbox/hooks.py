@@ -25,6 +25,7 @@ class DeadLetter:
     channel: str | None
     users: tuple[str, ...]
     error: str
+    at: datetime  # when the dispatcher gave up, by its clock
 
 
 # A planner enqueues what is due by `now` (nudges, digests). It runs in its own transaction on
