@@ -243,7 +243,7 @@ async def test_the_home_button_runs_a_round_too(
     await wait_for_status(engine, "proposed")
     await bot.runtime.dispatcher.tick()
     await standin.wait_for(lambda: len(proposals(standin)) == 1)
-    await standin.wait_for(lambda: "#1, proposed" in text_of(standin.home_views[ADMIN]))
+    assert "#1, proposed" in text_of(await home(slack, standin, ADMIN))
 
 
 async def test_a_proposal_the_admin_channel_refuses_reaches_the_admin_by_dm(
