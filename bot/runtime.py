@@ -29,6 +29,11 @@ from bot.web.server import bind_loopback, make_server
 log = logging.getLogger("bot.runtime")
 
 
+# How long a shutdown waits for work listeners started after their ack (a round being computed);
+# a round cut off is taken over by another replica once its claim lapses.
+BACKGROUND_GRACE_SECONDS = 20.0
+
+
 @dataclass
 class Runtime:
     settings: Settings
@@ -84,6 +89,7 @@ class Runtime:
         self.scheduler.start()
 
     async def stop_background(self) -> None:
+        await self.ctx.settle(within=BACKGROUND_GRACE_SECONDS)
         await self.scheduler.stop()
         await self.sender.close()
 

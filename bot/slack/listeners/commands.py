@@ -214,8 +214,10 @@ async def _match(r: Request) -> None:
         await r.ack(text=str(exc), response_type="ephemeral")
         return
     await r.ack(text=matching_msg.proposal_computing(where), response_type="ephemeral")
-    await rounds.compute_round(
-        r.ctx.sessionmaker, r.ctx.clock, round_id, r.ctx.owner, r.ctx.settings.match_weights
+    r.ctx.spawn(
+        rounds.compute_round(
+            r.ctx.sessionmaker, r.ctx.clock, round_id, r.ctx.owner, r.ctx.settings.match_weights
+        )
     )
 
 

@@ -127,8 +127,10 @@ def register(app: AsyncApp, ctx: AppContext) -> None:
             respond,
             rounds.Decision(True, dataclasses.replace(view, state="superseded", note=note)),
         )
-        await rounds.compute_round(
-            ctx.sessionmaker, ctx.clock, new, ctx.owner, ctx.settings.match_weights
+        ctx.spawn(
+            rounds.compute_round(
+                ctx.sessionmaker, ctx.clock, new, ctx.owner, ctx.settings.match_weights
+            )
         )
 
     @app.action(Action.HOME_MATCH)
@@ -151,10 +153,14 @@ def register(app: AsyncApp, ctx: AppContext) -> None:
             trigger_id=body["trigger_id"],
             view=notice_modal("Matching round", msg.proposal_computing(where)),
         )
-        await rounds.compute_round(
-            ctx.sessionmaker, ctx.clock, round_id, ctx.owner, ctx.settings.match_weights
-        )
-        await publish_home(client, ctx, team_id, user_id)
+
+        async def compute_then_show() -> None:
+            await rounds.compute_round(
+                ctx.sessionmaker, ctx.clock, round_id, ctx.owner, ctx.settings.match_weights
+            )
+            await publish_home(client, ctx, team_id, user_id)
+
+        ctx.spawn(compute_then_show())
 
     @app.action(Action.BOOK_SESSION)
     async def book(ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond) -> None:
