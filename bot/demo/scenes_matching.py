@@ -8,7 +8,7 @@ from bot.demo.steps import outbox_settled
 from bot.sandbox.records import PostedMessage, SeenEvent
 from bot.slack.ids import Action, Field, View
 
-PRIYA = "U01PRIYA"
+PRIYA, MAYA = "U01PRIYA", "U01MAYA"
 ADMIN_CHANNEL = "C0ADMINS"
 
 
@@ -72,6 +72,17 @@ async def priya_approves(demo: Demo) -> None:
     )
 
 
+async def mayas_home_shows_her_partner(demo: Demo) -> None:
+    demo.show.scene(
+        "Maya's Home tab after the introduction",
+        "Her partner, who shares what with whom, and a quiet way to end the pairing if it "
+        "doesn't work out.",
+    )
+    demo.show.action(MAYA, "opens the Home tab")
+    await demo.slack.app_home_opened(MAYA)
+    await demo.standin.settle()
+
+
 def _is_unmatched_dm(event: SeenEvent) -> bool:
     return (event.channel or "").startswith("D") and "next round" in event.text.lower()
 
@@ -84,4 +95,9 @@ def _proposals(demo: Demo) -> list[PostedMessage]:
     ]
 
 
-SCENES = [priya_sets_up_the_admin_channel, a_matching_round, priya_approves]
+SCENES = [
+    priya_sets_up_the_admin_channel,
+    a_matching_round,
+    priya_approves,
+    mayas_home_shows_her_partner,
+]

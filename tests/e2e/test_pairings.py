@@ -71,6 +71,7 @@ async def test_the_pair_shows_on_both_homes(
 ) -> None:
     junior_home = text_of(await home(slack, standin, JUNIOR))
     assert f"<@{LEADER}>" in junior_home and "You share what you know" in junior_home
+    assert "*Active* and paired" in junior_home and "*Your partner*" in junior_home
     leader_home = text_of(await home(slack, standin, LEADER))
     assert f"<@{JUNIOR}>" in leader_home and "you share career insight back" in leader_home
     admin_home = text_of(await home(slack, standin, ADMIN))

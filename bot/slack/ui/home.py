@@ -56,12 +56,14 @@ def _welcome(user_id: str) -> list[Json]:
     ]
 
 
-def _status(profile: Profile) -> str:
+def _status(profile: Profile, partners: int) -> str:
     if profile.status == "paused" and profile.paused_until:
         d = profile.paused_until
         return f":double_vertical_bar: *Paused* until {d:%A} {d.day} {d:%B %Y}"
     if profile.status == "paused":
         return ":double_vertical_bar: *Paused*: press *Resume now* when you're ready to take part"
+    if partners >= profile.summary.capacity:
+        return ":large_green_circle: *Active* and paired: enjoy your sessions"
     return ":large_green_circle: *Active*: you'll be included in the next matching round"
 
 
@@ -75,7 +77,8 @@ def _pairing_blocks(pairings: list[MyPairing]) -> list[Json]:
                 block_id=B.HOME_PAIRING,
             )
         ]
-    out = [section("*Your partners*", block_id=B.HOME_PAIRING)]
+    heading = "*Your partner*" if len(pairings) == 1 else "*Your partners*"
+    out = [section(heading, block_id=B.HOME_PAIRING)]
     for p in pairings[:PAIRINGS_SHOWN]:
         side = (
             "You share what you know; they share career insight back"
@@ -113,7 +116,7 @@ def _own_page(profile: Profile, pairings: list[MyPairing]) -> list[Json]:
         else button("Pause", Action.HOME_PAUSE)
     )
     return [
-        section(_status(profile), block_id=B.HOME_WELCOME),
+        section(_status(profile, len(pairings)), block_id=B.HOME_WELCOME),
         section(
             "*Your profile*\n" + "\n".join(summary_lines(profile.summary)), block_id=B.HOME_PROFILE
         ),
