@@ -194,7 +194,11 @@ async def test_only_admins_decide_and_tampered_buttons_are_refused(
     )
     await standin.wait_for(lambda: any("program team" in t for t in replies(standin, "U01MAYA")))
     await slack.click(
-        ADMIN, Action.ROUND_APPROVE, channel_id=ADMIN_CHANNEL, message_ts=proposal.ts, value="999"
+        ADMIN,
+        Action.ROUND_APPROVE,
+        channel_id=ADMIN_CHANNEL,
+        message_ts=proposal.ts,
+        value="987654321",
     )
     await standin.wait_for(lambda: any("doesn't exist" in t for t in replies(standin, ADMIN)))
     assert await pairings_in_db(engine) == []
@@ -240,10 +244,11 @@ async def test_the_home_button_runs_a_round_too(
     assert result.status == 200
     await standin.wait_for(lambda: bool(standin.open_views(ADMIN)))
     assert "Computing" in text_of(standin.open_views(ADMIN)[-1].view)
-    await wait_for_status(engine, "proposed")
+    rnd = await wait_for_status(engine, "proposed")
     await bot.runtime.dispatcher.tick()
     await standin.wait_for(lambda: len(proposals(standin)) == 1)
-    assert "#1, proposed" in text_of(await home(slack, standin, ADMIN))
+    # Round numbers are the database's ids: PostgreSQL's sequences go on between tests.
+    assert f"#{rnd.id}, proposed" in text_of(await home(slack, standin, ADMIN))
 
 
 async def test_a_proposal_the_admin_channel_refuses_reaches_the_admin_by_dm(
