@@ -63,14 +63,18 @@ async def start_round(
 
 
 def register(app: AsyncApp, ctx: AppContext) -> None:
-    async def admin_or_refuse(
-        client: AsyncWebClient, respond: AsyncRespond, team_id: str, user_id: str
-    ) -> bool:
+    async def admin_click(
+        ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, respond: AsyncRespond
+    ) -> tuple[str, str] | None:
+        """Ack a click on a proposal; (team, user) when a program admin made it, else a
+        polite refusal and None."""
+        await ack()
+        team_id, user_id = team_of(body), user_of(body)
         program = await load_program(ctx.sessionmaker, ctx.clock, team_id)
         if await is_program_admin(client, program, user_id):
-            return True
+            return team_id, user_id
         await respond(text=ADMINS_ONLY, response_type="ephemeral", replace_original=False)
-        return False
+        return None
 
     async def show(respond: AsyncRespond, decision: rounds.Decision) -> None:
         body = msg.proposal_message(decision.view)
@@ -84,10 +88,9 @@ def register(app: AsyncApp, ctx: AppContext) -> None:
         async def clicked(
             ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, respond: AsyncRespond
         ) -> None:
-            await ack()
-            team_id, user_id = team_of(body), user_of(body)
-            if not await admin_or_refuse(client, respond, team_id, user_id):
+            if (admin := await admin_click(ack, body, client, respond)) is None:
                 return
+            team_id, user_id = admin
             round_id = _number(_action_value(body))
             await show(
                 respond, await decide(ctx.sessionmaker, ctx.clock, team_id, round_id, user_id)
@@ -102,10 +105,9 @@ def register(app: AsyncApp, ctx: AppContext) -> None:
     async def drop_pair(
         ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, respond: AsyncRespond
     ) -> None:
-        await ack()
-        team_id, user_id = team_of(body), user_of(body)
-        if not await admin_or_refuse(client, respond, team_id, user_id):
+        if (admin := await admin_click(ack, body, client, respond)) is None:
             return
+        team_id, user_id = admin
         round_text, _, index_text = _action_value(body).partition(":")
         round_id, index = _number(round_text), _number(index_text)
         decision = await rounds.drop_pair(ctx.sessionmaker, ctx.clock, team_id, round_id, index)
@@ -115,10 +117,9 @@ def register(app: AsyncApp, ctx: AppContext) -> None:
     async def recompute(
         ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, respond: AsyncRespond
     ) -> None:
-        await ack()
-        team_id, user_id = team_of(body), user_of(body)
-        if not await admin_or_refuse(client, respond, team_id, user_id):
+        if (admin := await admin_click(ack, body, client, respond)) is None:
             return
+        team_id, user_id = admin
         old = _number(_action_value(body))
         new = await rounds.recompute(ctx.sessionmaker, ctx.clock, team_id, old, user_id, ctx.owner)
         view = await rounds.show(ctx.sessionmaker, ctx.clock, team_id, old)
