@@ -19,7 +19,7 @@ from bot.config import Settings
 from bot.db import migrate
 from bot.db.engine import SessionMaker, make_engine, make_sessionmaker
 from bot.scheduler import Intervals, Scheduler
-from bot.services import participants, rounds
+from bot.services import participants, proposals, round_schedule
 from bot.services.outbox import DeliveryHooks, Dispatcher, DispatcherConfig, SlackSender
 from bot.slack.app import build_app
 from bot.slack.context import AppContext
@@ -51,8 +51,8 @@ class Runtime:
         engine = make_engine(settings.database_url)
         sessionmaker = make_sessionmaker(engine)
         hooks = DeliveryHooks(
-            planners=[participants.resume_due, rounds.plan_rounds],
-            on_dead=[participants.on_dead_letter, rounds.on_dead_letter],
+            planners=[participants.resume_due, round_schedule.plan_rounds],
+            on_dead=[participants.on_dead_letter, proposals.on_dead_letter],
         )
         ctx = AppContext(settings=settings, sessionmaker=sessionmaker, clock=clock, hooks=hooks)
         app = build_app(ctx)
@@ -68,7 +68,7 @@ class Runtime:
         )
 
         async def run_rounds() -> int:
-            return await rounds.run_queued_rounds(
+            return await round_schedule.run_queued_rounds(
                 sessionmaker, clock, ctx.owner, settings.match_weights
             )
 

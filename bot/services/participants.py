@@ -21,7 +21,7 @@ from bot.services import pairings
 from bot.services.errors import UserFacingError
 from bot.services.outbox import DeadLetter, OutboundMessage, cancel, enqueue
 from bot.services.program import ProgramConfig, read_program
-from bot.services.rounds import latest_round
+from bot.services.proposals import latest_round
 
 NEXT_STEP = (
     "The program team runs matching rounds. As soon as you're matched, I'll introduce you and "

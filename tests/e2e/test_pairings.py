@@ -14,6 +14,7 @@ from bot.runtime import LocalServer
 from bot.sandbox import SlackDriver, SlackStandIn
 from bot.services import pairings, participants, rounds
 from bot.services.errors import UserFacingError
+from bot.services.proposals import approve
 from tests.e2e.flows import assert_slack_accepted_everything, home, open_modal, replies, text_of
 from tests.e2e.rounds_setup import (
     ADMIN,
@@ -56,7 +57,7 @@ async def paired(
     owner = bot.runtime.ctx.owner
     round_id = await rounds.request_round(sessionmaker, clock, TEAM, ADMIN, ADMIN_CHANNEL, owner)
     await rounds.compute_round(sessionmaker, clock, round_id, owner)
-    decision = await rounds.approve(sessionmaker, clock, TEAM, round_id, ADMIN)
+    decision = await approve(sessionmaker, clock, TEAM, round_id, ADMIN)
     assert decision.changed, decision.notice
     await send_all(bot, clock)
 

@@ -16,7 +16,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.clock import Clock
 from bot.db.engine import SessionMaker
 from bot.messages import matching as msg
-from bot.services import pairings, rounds
+from bot.services import pairings, proposals, rounds
 from bot.services.errors import UserFacingError
 from bot.services.program import ProgramConfig, load_program
 from bot.slack.context import AppContext
@@ -27,7 +27,7 @@ from bot.slack.surfaces import publish_home, team_of, user_of
 from bot.slack.ui.help import notice_modal
 from bot.slack.ui.pairing_modal import end_pairing_modal, ended_notice, parse_pairing
 
-Decide = Callable[[SessionMaker, Clock, str, int, str], Awaitable[rounds.Decision]]
+Decide = Callable[[SessionMaker, Clock, str, int, str], Awaitable[proposals.Decision]]
 Listener = Callable[[AsyncAck, dict[str, Any], AsyncWebClient, AsyncRespond], Awaitable[None]]
 ADMINS_ONLY = "Sorry, only the program team can decide on matching rounds."
 
@@ -76,7 +76,7 @@ def register(app: AsyncApp, ctx: AppContext) -> None:
         await respond(text=ADMINS_ONLY, response_type="ephemeral", replace_original=False)
         return None
 
-    async def show(respond: AsyncRespond, decision: rounds.Decision) -> None:
+    async def show(respond: AsyncRespond, decision: proposals.Decision) -> None:
         body = msg.proposal_message(decision.view)
         await respond(replace_original=True, text=body["text"], blocks=body["blocks"])
         if decision.notice:
@@ -98,8 +98,8 @@ def register(app: AsyncApp, ctx: AppContext) -> None:
 
         return clicked
 
-    app.action(Action.ROUND_APPROVE)(decision_button(rounds.approve))
-    app.action(Action.ROUND_DISCARD)(decision_button(rounds.discard))
+    app.action(Action.ROUND_APPROVE)(decision_button(proposals.approve))
+    app.action(Action.ROUND_DISCARD)(decision_button(proposals.discard))
 
     @app.action(msg.DROP_PAIR_ACTION)
     async def drop_pair(
@@ -110,7 +110,7 @@ def register(app: AsyncApp, ctx: AppContext) -> None:
         team_id, user_id = admin
         round_text, _, index_text = _action_value(body).partition(":")
         round_id, index = _number(round_text), _number(index_text)
-        decision = await rounds.drop_pair(ctx.sessionmaker, ctx.clock, team_id, round_id, index)
+        decision = await proposals.drop_pair(ctx.sessionmaker, ctx.clock, team_id, round_id, index)
         await show(respond, decision)
 
     @app.action(Action.ROUND_RECOMPUTE)
@@ -122,11 +122,11 @@ def register(app: AsyncApp, ctx: AppContext) -> None:
         team_id, user_id = admin
         old = _number(_action_value(body))
         new = await rounds.recompute(ctx.sessionmaker, ctx.clock, team_id, old, user_id, ctx.owner)
-        view = await rounds.show(ctx.sessionmaker, ctx.clock, team_id, old)
+        view = await proposals.show(ctx.sessionmaker, ctx.clock, team_id, old)
         note = f"Recomputing as round #{new}: the fresh proposal will be posted here shortly."
         await show(
             respond,
-            rounds.Decision(True, dataclasses.replace(view, state="superseded", note=note)),
+            proposals.Decision(True, dataclasses.replace(view, state="superseded", note=note)),
         )
         ctx.spawn(
             rounds.compute_round(
