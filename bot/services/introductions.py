@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.db.models import Pairing, Participant
 from bot.domain.program import TopicDirection
 from bot.messages import matching as msg
+from bot.services.dm import send_dm
 from bot.services.outbox import OutboundMessage, enqueue
 from bot.services.program import ProgramConfig, read_program
 
@@ -103,16 +104,4 @@ async def tell_unmatched(
 ) -> None:
     for user_id, text in sorted(reasons.items()):
         body = msg.unmatched_dm(text, next_round)
-        await enqueue(
-            session,
-            OutboundMessage(
-                team_id=team_id,
-                dedup_key=f"unmatched:{round_id}:{user_id}",
-                kind="unmatched",
-                text=body["text"],
-                blocks=body["blocks"],
-                channel=user_id,
-                owner=f"person:{user_id}",
-            ),
-            now,
-        )
+        await send_dm(session, team_id, user_id, f"unmatched:{round_id}", body, now)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -12,10 +11,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
 from bot.db.engine import SessionMaker
-from bot.db.models import MatchRound, Pairing, Participant
+from bot.db.models import Pairing, Participant
 from bot.messages import matching as msg
+from bot.services.dm import send_dm
 from bot.services.errors import UserFacingError
-from bot.services.outbox import OutboundMessage, cancel, enqueue
+from bot.services.outbox import cancel
 
 LIVE = ("active", "paused")
 
@@ -41,6 +41,19 @@ def _mine(team_id: str, user_id: str) -> Any:
 
 def _partner(p: Pairing, user_id: str) -> str:
     return p.leader_user_id if p.mentor_user_id == user_id else p.mentor_user_id
+
+
+def _side(p: Pairing, user_id: str) -> str:
+    """ "mentor" (shares) or "leader" (learns): the person's side of the pairing."""
+    return "mentor" if p.mentor_user_id == user_id else "leader"
+
+
+def live_members(team_id: str) -> Any:
+    """Everyone in an active or paused pairing, as a subquery."""
+    live = (Pairing.team_id == team_id) & Pairing.status.in_(LIVE)
+    return (
+        select(Pairing.mentor_user_id).where(live).union(select(Pairing.leader_user_id).where(live))
+    )
 
 
 async def my_pairings(sessionmaker: SessionMaker, team_id: str, user_id: str) -> list[MyPairing]:
@@ -70,7 +83,7 @@ async def my_pairings(sessionmaker: SessionMaker, team_id: str, user_id: str) ->
                 partner_id=_partner(p, user_id),
                 partner_name=other.display_name if other else "your partner",
                 partner_title=other.title if other else "",
-                i_am="mentor" if p.mentor_user_id == user_id else "leader",
+                i_am=_side(p, user_id),
                 status=p.status,
                 since=p.created_at,
             )
@@ -89,7 +102,7 @@ async def history(sessionmaker: SessionMaker, team_id: str, user_id: str) -> lis
     return [
         {
             "partner_slack_user_id": _partner(p, user_id),
-            "i_was": "reverse mentor" if p.mentor_user_id == user_id else "leader",
+            "i_was": "reverse mentor" if _side(p, user_id) == "mentor" else "leader",
             "status": p.status,
             "why_we_were_matched": list(p.reasons),
             "since": p.created_at.isoformat(),
@@ -109,18 +122,6 @@ async def pairing_for(
     raise UserFacingError("That pairing isn't one of yours, or it has already ended.")
 
 
-def _dm(team_id: str, user_id: str, key: str, body: dict[str, Any]) -> OutboundMessage:
-    return OutboundMessage(
-        team_id=team_id,
-        dedup_key=key,
-        kind=key.split(":", 1)[0],
-        text=body["text"],
-        blocks=body.get("blocks"),
-        channel=user_id,
-        owner=f"person:{user_id}",
-    )
-
-
 async def end_pairing(
     sessionmaker: SessionMaker, clock: Clock, team_id: str, user_id: str, pairing_id: int
 ) -> MyPairing:
@@ -136,7 +137,7 @@ async def end_pairing(
         ):
             raise UserFacingError("That pairing isn't one of yours.")
         partner = _partner(pairing, user_id)
-        side = "mentor" if pairing.mentor_user_id == user_id else "leader"
+        side = _side(pairing, user_id)
         mine = MyPairing(pairing.id, partner, "", "", side, "ended", pairing.created_at)
         if pairing.status not in LIVE:
             return mine  # a double submit: ended once, told once
@@ -144,12 +145,8 @@ async def end_pairing(
         pairing.ended_at = pairing.updated_at = now
         await cancel(session, team_id, now, owner=f"pairing:{pairing.id}")
         key = f"ended:{pairing.id}"
-        await enqueue(
-            session, _dm(team_id, partner, f"{key}:{partner}", msg.partner_ended(user_id)), now
-        )
-        await enqueue(
-            session, _dm(team_id, user_id, f"{key}:{user_id}", msg.you_ended(partner)), now
-        )
+        await send_dm(session, team_id, partner, key, msg.partner_ended(user_id), now)
+        await send_dm(session, team_id, user_id, key, msg.you_ended(partner), now)
         return mine
 
 
@@ -162,9 +159,8 @@ async def end_for_leaver(session: AsyncSession, team_id: str, user_id: str, now:
             p.status, p.end_cause, p.ended_at = "ended", "left", now
             await cancel(session, team_id, now, owner=f"pairing:{p.id}")
             partner = _partner(p, user_id)
-            body = msg.partner_left()
-            await enqueue(
-                session, _dm(team_id, partner, f"partner-left:{p.id}:{partner}", body), now
+            await send_dm(
+                session, team_id, partner, f"partner-left:{p.id}", msg.partner_left(), now
             )
         tombstone = f"gone-{p.id}"
         if p.mentor_user_id == user_id:
@@ -173,30 +169,6 @@ async def end_for_leaver(session: AsyncSession, team_id: str, user_id: str, now:
             p.leader_user_id = tombstone
         p.reasons = []  # they name the person
         p.updated_at = now
-    await _forget_in_rounds(session, team_id, user_id)
-
-
-async def _forget_in_rounds(session: AsyncSession, team_id: str, user_id: str) -> None:
-    """Stored proposals hold names, ids and reasons; a leaver's are replaced there too."""
-    rounds = (await session.scalars(select(MatchRound).where(MatchRound.team_id == team_id))).all()
-    for rnd in rounds:
-        if not rnd.proposal or user_id not in json.dumps(rnd.proposal):
-            continue
-        proposal = dict(rnd.proposal)
-        name = proposal.get("names", {}).get(user_id)
-        proposal["names"] = {k: v for k, v in proposal.get("names", {}).items() if k != user_id}
-        pairs = []
-        for p in proposal.get("pairs", []):
-            p = dict(p)
-            if user_id in (p["mentor"], p["leader"]):
-                p["mentor" if p["mentor"] == user_id else "leader"] = "gone"
-                p["reasons"] = []
-            elif name:
-                p["reasons"] = [r.replace(name, "a former participant") for r in p["reasons"]]
-            pairs.append(p)
-        proposal["pairs"] = pairs
-        proposal["unmatched"] = [u for u in proposal.get("unmatched", []) if u["user"] != user_id]
-        rnd.proposal = proposal
 
 
 async def pause_pairings(
@@ -209,9 +181,9 @@ async def pause_pairings(
     ).all()
     for p in rows:
         p.status, p.updated_at = "paused", now
-        partner = _partner(p, user_id)
-        key = f"partner-paused:{p.id}:{now.isoformat()}:{partner}"
-        await enqueue(session, _dm(team_id, partner, key, msg.partner_paused(user_id, until)), now)
+        key = f"partner-paused:{p.id}:{now.isoformat()}"
+        body = msg.partner_paused(user_id, until)
+        await send_dm(session, team_id, _partner(p, user_id), key, body, now)
 
 
 async def resume_pairings(session: AsyncSession, team_id: str, user_id: str, now: datetime) -> None:

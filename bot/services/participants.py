@@ -12,16 +12,16 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.clock import Clock
 from bot.db.dialect import insert_ignore
 from bot.db.engine import SessionMaker
-from bot.db.models import BlockedPerson, OutboxMessage, Pairing, Participant, ParticipantTopic
+from bot.db.models import BlockedPerson, OutboxMessage, Participant, ParticipantTopic
 from bot.domain.delivery import Status
 from bot.domain.profile import ProfileForm, check_resume_date, validate_profile
 from bot.domain.program import ParticipantStatus, TopicDirection
 from bot.messages import profile as msg
-from bot.services import pairings
+from bot.services import pairings, proposals
+from bot.services.dm import send_dm
 from bot.services.errors import UserFacingError
-from bot.services.outbox import DeadLetter, OutboundMessage, cancel, enqueue
+from bot.services.outbox import DeadLetter, cancel
 from bot.services.program import ProgramConfig, read_program
-from bot.services.proposals import latest_round
 
 NEXT_STEP = (
     "The program team runs matching rounds. As soon as you're matched, I'll introduce you and "
@@ -195,31 +195,8 @@ async def save_profile(
         await session.flush()
         profile = _to_profile(participant, program)
         body = msg.profile_saved(profile.summary, created=created, next_step=NEXT_STEP)
-        await _dm(session, team_id, person.user_id, f"profile:{now.isoformat()}", body, now)
+        await send_dm(session, team_id, person.user_id, f"profile:{now.isoformat()}", body, now)
         return profile, created
-
-
-async def _dm(
-    session: AsyncSession,
-    team_id: str,
-    user_id: str,
-    key: str,
-    body: dict[str, Any],
-    now: datetime,
-) -> None:
-    await enqueue(
-        session,
-        OutboundMessage(
-            team_id=team_id,
-            dedup_key=f"{key}:{user_id}",
-            kind=key.split(":", 1)[0],
-            text=body["text"],
-            blocks=body.get("blocks"),
-            channel=user_id,
-            owner=f"person:{user_id}",
-        ),
-        now,
-    )
 
 
 async def pause(
@@ -240,7 +217,7 @@ async def pause(
         participant.status = ParticipantStatus.PAUSED
         participant.paused_until = resume_on
         participant.updated_at = now
-        await _dm(session, team_id, user_id, key, msg.paused(resume_on), now)
+        await send_dm(session, team_id, user_id, key, msg.paused(resume_on), now)
         if was_active:
             await pairings.pause_pairings(session, team_id, user_id, resume_on, now)
         return _to_profile(participant, program)
@@ -268,7 +245,7 @@ async def _resume(
     participant.paused_until = None
     participant.updated_at = now
     await pairings.resume_pairings(session, participant.team_id, participant.slack_user_id, now)
-    await _dm(
+    await send_dm(
         session,
         participant.team_id,
         participant.slack_user_id,
@@ -326,6 +303,7 @@ async def leave(sessionmaker: SessionMaker, clock: Clock, team_id: str, user_id:
             raise not_joined()
         await cancel(session, team_id, now, owner=f"person:{user_id}")
         await pairings.end_for_leaver(session, team_id, user_id, now)
+        await proposals.forget_person(session, team_id, user_id)
         await session.execute(
             delete(OutboxMessage).where(
                 OutboxMessage.team_id == team_id,
@@ -336,7 +314,7 @@ async def leave(sessionmaker: SessionMaker, clock: Clock, team_id: str, user_id:
             )
         )
         await session.delete(participant)
-        await _dm(session, team_id, user_id, f"left:{now.isoformat()}", msg.left(), now)
+        await send_dm(session, team_id, user_id, f"left:{now.isoformat()}", msg.left(), now)
 
 
 async def export(
@@ -421,21 +399,12 @@ async def overview(sessionmaker: SessionMaker, team_id: str) -> Overview:
             .where(Participant.team_id == team_id)
             .group_by(Participant.status)
         )
-        paired = (
-            select(Pairing.mentor_user_id)
-            .where(Pairing.team_id == team_id, Pairing.status.in_(pairings.LIVE))
-            .union(
-                select(Pairing.leader_user_id).where(
-                    Pairing.team_id == team_id, Pairing.status.in_(pairings.LIVE)
-                )
-            )
-        )
         waiting = await session.scalars(
             select(Participant.slack_user_id)
             .where(
                 Participant.team_id == team_id,
                 Participant.status == "active",
-                Participant.slack_user_id.not_in(paired),
+                Participant.slack_user_id.not_in(pairings.live_members(team_id)),
             )
             .order_by(Participant.joined_at)
         )
@@ -447,5 +416,5 @@ async def overview(sessionmaker: SessionMaker, team_id: str) -> Overview:
         by_status=by_status,
         waiting=found,
         pairs=await pairings.counts(sessionmaker, team_id),
-        latest_round=await latest_round(sessionmaker, team_id),
+        latest_round=await proposals.latest_round(sessionmaker, team_id),
     )

@@ -4,6 +4,7 @@ instead when the admin channel refuses it."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -255,6 +256,29 @@ async def on_dead_letter(session: AsyncSession, dead: DeadLetter) -> None:
         fix = "that channel is archived or gone. Pick another in `/mentor admin settings`."
     why = f"I couldn't post round #{rnd.id} in <#{dead.channel}>: {fix}"
     await post(session, rnd, dead.at, to=admin, key=f"proposal-dm:{rnd.id}", note=why)
+
+
+async def forget_person(session: AsyncSession, team_id: str, user_id: str) -> None:
+    """Someone leaves: stored proposals hold their name, id and reasons, which go too."""
+    rounds = (await session.scalars(select(MatchRound).where(MatchRound.team_id == team_id))).all()
+    for rnd in rounds:
+        if not rnd.proposal or user_id not in json.dumps(rnd.proposal):
+            continue
+        proposal = dict(rnd.proposal)
+        name = proposal.get("names", {}).get(user_id)
+        proposal["names"] = {k: v for k, v in proposal.get("names", {}).items() if k != user_id}
+        pairs = []
+        for p in proposal.get("pairs", []):
+            p = dict(p)
+            if user_id in (p["mentor"], p["leader"]):
+                p["mentor" if p["mentor"] == user_id else "leader"] = "gone"
+                p["reasons"] = []
+            elif name:
+                p["reasons"] = [r.replace(name, FORMER) for r in p["reasons"]]
+            pairs.append(p)
+        proposal["pairs"] = pairs
+        proposal["unmatched"] = [u for u in proposal.get("unmatched", []) if u["user"] != user_id]
+        rnd.proposal = proposal
 
 
 async def latest_round(sessionmaker: SessionMaker, team_id: str) -> tuple[int, str] | None:
