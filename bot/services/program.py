@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import get_args
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -13,6 +14,7 @@ from bot.db.dialect import insert_ignore
 from bot.db.engine import SessionMaker
 from bot.db.models import Participant, Topic, WorkspaceSettings
 from bot.domain.cadence import Cadence
+from bot.domain.matching import CrossDepartment
 from bot.domain.program import DEFAULT_SENIORITY_LEVELS, DEFAULT_TOPICS
 from bot.services.errors import UserFacingError
 
@@ -56,7 +58,7 @@ class SettingsForm:
     auto_approve: bool = False
 
 
-CROSS_DEPARTMENT = ("required", "preferred", "ignored")
+CROSS_DEPARTMENT: tuple[str, ...] = get_args(CrossDepartment)
 MAX_TIMEZONE_GAP = 24
 
 

@@ -7,6 +7,7 @@ from collections import Counter, defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from typing import cast
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import select
@@ -15,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.db.models import Pairing, Participant, WorkspaceSettings
 from bot.domain.matching import Candidate, CrossDepartment, MatchRules
 from bot.domain.program import ParticipantStatus, Role, TopicDirection
-from bot.services.program import ProgramConfig
+from bot.services.program import CROSS_DEPARTMENT, ProgramConfig
 
 LIVE_PAIRING = ("active", "paused")
 
@@ -40,11 +41,8 @@ def utc_offset_minutes(timezone: str, at: datetime) -> int:
 
 
 def rules_of(ws: WorkspaceSettings, weights: Mapping[str, float] | None = None) -> MatchRules:
-    cross: CrossDepartment = "preferred"
-    if ws.cross_department == "required":
-        cross = "required"
-    elif ws.cross_department == "ignored":
-        cross = "ignored"
+    known = ws.cross_department in CROSS_DEPARTMENT
+    cross = cast(CrossDepartment, ws.cross_department) if known else "preferred"
     return MatchRules(
         max_timezone_gap_hours=float(ws.max_timezone_gap_hours),
         cross_department=cross,

@@ -10,6 +10,7 @@ from bot.domain.cadence import options as cadence_options
 from bot.services.program import MAX_TIMEZONE_GAP, ProgramConfig, SettingsForm
 from bot.slack.ids import Field, View
 from bot.slack.ui.mrkdwn import plain, section
+from bot.slack.ui.state import element, many, selected
 
 Json = dict[str, Any]
 
@@ -43,7 +44,7 @@ def pause_modal(today: date, meta: str) -> Json:
 
 
 def parse_resume_on(values: dict[str, dict[str, Any]]) -> date | None:
-    raw = (values.get(Field.RESUME_ON, {}).get(Field.RESUME_ON) or {}).get("selected_date")
+    raw = element(values, Field.RESUME_ON).get("selected_date")
     try:
         return date.fromisoformat(str(raw)) if raw else None
     except ValueError:
@@ -241,31 +242,17 @@ def _matching_inputs(program: ProgramConfig) -> list[Json]:
 
 def parse_settings(values: dict[str, dict[str, Any]]) -> SettingsForm:
     def text(field: Field) -> tuple[str, ...]:
-        raw = str((values.get(field, {}).get(field) or {}).get("value") or "")
+        raw = str(element(values, field).get("value") or "")
         return tuple(line.strip() for line in raw.splitlines() if line.strip())
 
-    channel = (values.get(Field.ADMIN_CHANNEL, {}).get(Field.ADMIN_CHANNEL) or {}).get(
-        "selected_conversation"
-    )
-    users = (values.get(Field.ADMIN_USERS, {}).get(Field.ADMIN_USERS) or {}).get(
-        "selected_users"
-    ) or []
-
-    def chosen(field: Field, default: str) -> str:
-        option = (values.get(field, {}).get(field) or {}).get("selected_option") or {}
-        return str(option.get("value") or default)
-
-    gap_raw = str(
-        (values.get(Field.TIMEZONE_GAP, {}).get(Field.TIMEZONE_GAP) or {}).get("value") or ""
-    )
-    ticked = (values.get(Field.AUTO_APPROVE, {}).get(Field.AUTO_APPROVE) or {}).get(
-        "selected_options"
-    ) or []
+    channel = element(values, Field.ADMIN_CHANNEL).get("selected_conversation")
+    users = element(values, Field.ADMIN_USERS).get("selected_users") or []
+    gap_raw = str(element(values, Field.TIMEZONE_GAP).get("value") or "")
     return SettingsForm(
-        cross_department=chosen(Field.CROSS_DEPARTMENT, "preferred"),
+        cross_department=selected(values, Field.CROSS_DEPARTMENT) or "preferred",
         max_timezone_gap_hours=int(gap_raw) if gap_raw.isdigit() else -1,
-        round_cadence=chosen(Field.CADENCE, "off"),
-        auto_approve=bool(ticked),
+        round_cadence=selected(values, Field.CADENCE) or "off",
+        auto_approve=bool(many(values, Field.AUTO_APPROVE)),
         topics=text(Field.TOPICS),
         levels=text(Field.LEVELS),
         departments=text(Field.DEPARTMENTS),

@@ -7,6 +7,7 @@ from typing import Any
 from bot.services.pairings import MyPairing
 from bot.slack.ids import Field, View
 from bot.slack.ui.mrkdwn import plain, section
+from bot.slack.ui.state import Values, selected
 
 Json = dict[str, Any]
 
@@ -58,11 +59,9 @@ def end_pairing_modal(pairings: list[MyPairing], meta: str) -> Json:
     }
 
 
-def parse_pairing(values: dict[str, dict[str, Any]]) -> int | None:
-    raw = (
-        (values.get(Field.PAIRING, {}).get(Field.PAIRING) or {}).get("selected_option") or {}
-    ).get("value")
-    return int(raw) if raw and str(raw).isdigit() else None
+def parse_pairing(values: Values) -> int | None:
+    raw = selected(values, Field.PAIRING)
+    return int(raw) if raw and raw.isdigit() else None
 
 
 def ended_notice(partner_id: str) -> str:

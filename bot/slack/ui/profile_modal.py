@@ -9,6 +9,7 @@ from bot.domain.program import MAX_CAPACITY, MIN_CAPACITY, Role
 from bot.messages.profile import ROLE_LABELS
 from bot.services.program import ProgramConfig
 from bot.slack.ids import Field, View
+from bot.slack.ui import state
 from bot.slack.ui.mrkdwn import plain
 
 Json = dict[str, Any]
@@ -188,15 +189,13 @@ def parse_profile(values: dict[str, dict[str, Any]]) -> ProfileForm:
     validation then explains, never an exception."""
 
     def element(field: Field) -> dict[str, Any]:
-        return dict(values.get(field, {}).get(field) or {})
+        return state.element(values, field)
 
     def selected(field: Field) -> str | None:
-        option = element(field).get("selected_option") or {}
-        value = option.get("value")
-        return str(value) if value is not None else None
+        return state.selected(values, field)
 
     def many(field: Field) -> tuple[str, ...]:
-        return tuple(str(o.get("value")) for o in element(field).get("selected_options") or [])
+        return state.many(values, field)
 
     def ints(items: tuple[str, ...]) -> tuple[int, ...]:
         return tuple(int(i) for i in items if i.isdigit())
