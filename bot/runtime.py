@@ -58,7 +58,13 @@ class Runtime:
         app = build_app(ctx)
         sender = SlackSender(settings.slack_bot_token, settings.slack_api_url)
         dispatcher = Dispatcher(
-            engine, sessionmaker, sender, clock, config=dispatcher_config(settings), hooks=hooks
+            engine,
+            sessionmaker,
+            sender,
+            clock,
+            config=dispatcher_config(settings),
+            hooks=hooks,
+            owner=ctx.owner,
         )
         intervals = Intervals(
             dispatch=settings.dispatch_interval,

@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
-import socket
-import uuid
 from collections.abc import Coroutine
 from dataclasses import dataclass, field
 from typing import Any
@@ -14,6 +11,7 @@ from typing import Any
 from bot.clock import Clock
 from bot.config import Settings
 from bot.db.engine import SessionMaker
+from bot.replica import replica_name
 from bot.services.outbox.hooks import DeliveryHooks
 
 
@@ -23,10 +21,8 @@ class AppContext:
     sessionmaker: SessionMaker
     clock: Clock
     hooks: DeliveryHooks = field(default_factory=DeliveryHooks)
-    # This replica's name on the work it claims (a round being computed), as the outbox does.
-    owner: str = field(
-        default_factory=lambda: f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
-    )
+    # This replica's name on the work it claims (a round being computed); the dispatcher's too.
+    owner: str = field(default_factory=replica_name)
     # What the listeners subscribe to ("command:/mentor", "event:app_home_opened"), so a test
     # can hold the manifest against it.
     subscriptions: set[str] = field(default_factory=set)

@@ -4,10 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
-import socket
 import time
-import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -19,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from bot.clock import Clock
 from bot.db.engine import SessionMaker
 from bot.domain.delivery import Pacer, Status, backoff_seconds
+from bot.replica import replica_name
 from bot.services.outbox import store
 from bot.services.outbox.hooks import DeadLetter, DeliveryHooks
 from bot.services.outbox.sender import Envelope, Failed, Outcome, RateLimited, Sent, SlackSender
@@ -72,9 +70,7 @@ class Dispatcher:
     clock: Clock
     config: DispatcherConfig = field(default_factory=DispatcherConfig)
     hooks: DeliveryHooks = field(default_factory=DeliveryHooks)
-    owner: str = field(
-        default_factory=lambda: f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
-    )
+    owner: str = field(default_factory=replica_name)
 
     def __post_init__(self) -> None:
         self.pacer = Pacer(
