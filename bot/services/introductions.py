@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import Pairing, Participant
 from bot.domain.program import TopicDirection
-from bot.messages import matching as msg
+from bot.messages import introductions as msg
 from bot.services.dm import send_dm
 from bot.services.outbox import OutboundMessage, enqueue
 from bot.services.program import ProgramConfig, read_program

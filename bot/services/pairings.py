@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.clock import Clock
 from bot.db.engine import SessionMaker
 from bot.db.models import Pairing, Participant
-from bot.messages import matching as msg
+from bot.messages import pairing as msg
 from bot.services.dm import send_dm
 from bot.services.errors import UserFacingError
 from bot.services.outbox import cancel

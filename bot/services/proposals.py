@@ -18,7 +18,7 @@ from bot.domain.cadence import Cadence
 from bot.domain.matching import UnmatchedReason
 from bot.domain.matching.explain import unmatched_text
 from bot.domain.program import Role
-from bot.messages import matching as msg
+from bot.messages import proposal as msg
 from bot.services import introductions
 from bot.services.errors import UserFacingError
 from bot.services.outbox import DeadLetter, OutboundMessage, enqueue

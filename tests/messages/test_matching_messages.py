@@ -10,13 +10,10 @@ from typing import Any
 
 import pytest
 
-from bot.messages import matching as m
-from bot.messages.matching import (
-    IntroPerson,
-    ProposalView,
-    ProposedPair,
-    UnmatchedGroup,
-)
+from bot.messages import introductions, pairing
+from bot.messages import proposal as proposals
+from bot.messages.introductions import IntroPerson
+from bot.messages.proposal import ProposalView, ProposedPair, UnmatchedGroup
 from bot.sandbox import BlockKitValidator, find_schema_dir
 from bot.sandbox.validation import limit_problems
 from bot.slack.ids import Action, Block
@@ -115,7 +112,7 @@ def intro(**kwargs: Any) -> Message:
         "reasons": ("Maya can teach GenAI tools, which Daniel wants to learn",),
     }
     args.update(kwargs)
-    return m.introduction(**args)
+    return introductions.introduction(**args)
 
 
 def pair(i: int, *, dropped: bool = False, score: float = 7.44) -> ProposedPair:
@@ -211,7 +208,7 @@ def test_introduction_stays_within_limits_with_huge_input(validator: BlockKitVal
 
 
 def test_book_session_placeholder_is_friendly() -> None:
-    text = m.book_session_placeholder()
+    text = introductions.book_session_placeholder()
     assert "coming soon" in text
     assert "leader" in text and "times" in text
 
@@ -221,7 +218,9 @@ def test_book_session_placeholder_is_friendly() -> None:
 
 @pytest.mark.parametrize("next_round", [WHEN, None])
 def test_unmatched_dm(validator: BlockKitValidator, next_round: datetime | None) -> None:
-    message = m.unmatched_dm("Few people share what you want to learn yet <3 & more", next_round)
+    message = introductions.unmatched_dm(
+        "Few people share what you want to learn yet <3 & more", next_round
+    )
     assert_valid(validator, message)
     body = all_text(message)
     assert "&lt;3 &amp; more" in body
@@ -237,7 +236,7 @@ def test_unmatched_dm(validator: BlockKitValidator, next_round: datetime | None)
 
 
 def test_unmatched_dm_naive_datetime_is_read_as_utc() -> None:
-    naive = m.unmatched_dm("x", datetime(2026, 3, 2, 9, 30))
+    naive = introductions.unmatched_dm("x", datetime(2026, 3, 2, 9, 30))
     assert f"<!date^{int(WHEN.timestamp())}^" in all_text(naive)
 
 
@@ -246,7 +245,9 @@ def test_unmatched_dm_naive_datetime_is_read_as_utc() -> None:
 
 @pytest.mark.parametrize("state", ["proposed", "approved", "discarded", "superseded", "stale"])
 def test_proposal_is_valid_in_every_state(validator: BlockKitValidator, state: str) -> None:
-    message = m.proposal_message(proposal(state=state, decided_by="U09ADMIN", note="A note"))
+    message = proposals.proposal_message(
+        proposal(state=state, decided_by="U09ADMIN", note="A note")
+    )
     assert_valid(validator, message)
     assert message["blocks"][0] == {
         "type": "header",
@@ -257,7 +258,7 @@ def test_proposal_is_valid_in_every_state(validator: BlockKitValidator, state: s
 
 
 def test_proposal_summary_counts_kept_pairs_only() -> None:
-    message = m.proposal_message(proposal())
+    message = proposals.proposal_message(proposal())
     (summary,) = [b for b in message["blocks"] if b.get("block_id") == Block.PROPOSAL_SUMMARY]
     text = summary["text"]["text"]
     assert "*People considered:* 10" in text
@@ -274,7 +275,7 @@ def test_proposal_summary_counts_kept_pairs_only() -> None:
 def test_proposed_pairs_have_drop_buttons_except_dropped_ones(
     validator: BlockKitValidator,
 ) -> None:
-    message = m.proposal_message(proposal())
+    message = proposals.proposal_message(proposal())
     assert_valid(validator, message)
     by_id = {b.get("block_id"): b for b in message["blocks"]}
     first = by_id["pair_0"]
@@ -283,7 +284,7 @@ def test_proposed_pairs_have_drop_buttons_except_dropped_ones(
     assert "Topics match both ways" in first["text"]["text"]
     assert "Overlapping times" not in first["text"]["text"]  # top 2 reasons only
     drop = first["accessory"]
-    assert m.DROP_PAIR_ACTION.match(drop["action_id"])
+    assert proposals.DROP_PAIR_ACTION.match(drop["action_id"])
     assert drop["action_id"].startswith(Action.ROUND_DROP_PAIR)
     assert drop["value"] == "7:0" and drop["style"] == "danger"
     assert by_id["pair_1"]["accessory"]["value"] == "7:1"
@@ -293,7 +294,7 @@ def test_proposed_pairs_have_drop_buttons_except_dropped_ones(
 
 
 def test_proposed_actions_approve_recompute_discard() -> None:
-    message = m.proposal_message(proposal())
+    message = proposals.proposal_message(proposal())
     (actions,) = [b for b in message["blocks"] if b.get("block_id") == Block.PROPOSAL_ACTIONS]
     approve, recompute, discard = actions["elements"]
     assert approve["action_id"] == Action.ROUND_APPROVE and approve["style"] == "primary"
@@ -305,7 +306,7 @@ def test_proposed_actions_approve_recompute_discard() -> None:
 
 
 def test_stale_offers_only_recompute_and_discard(validator: BlockKitValidator) -> None:
-    message = m.proposal_message(proposal(state="stale"))
+    message = proposals.proposal_message(proposal(state="stale"))
     assert_valid(validator, message)
     assert "People changed since this was computed; recompute before approving" in all_text(message)
     ids = [b["action_id"] for b in buttons(message)]
@@ -321,7 +322,7 @@ def test_stale_offers_only_recompute_and_discard(validator: BlockKitValidator) -
     ],
 )
 def test_decided_proposals_have_no_buttons(state: str, line: str) -> None:
-    message = m.proposal_message(proposal(state=state, decided_by="U09ADMIN"))
+    message = proposals.proposal_message(proposal(state=state, decided_by="U09ADMIN"))
     assert buttons(message) == []
     assert not any(b["type"] == "actions" for b in message["blocks"])
     assert line in all_text(message)
@@ -334,7 +335,7 @@ def test_a_huge_round_stays_within_slack_limits(validator: BlockKitValidator) ->
         for g in range(7)
     )
     for state in ("proposed", "stale", "approved"):
-        message = m.proposal_message(
+        message = proposals.proposal_message(
             proposal(state=state, pairs=pairs, unmatched=groups, participants=4100)
         )
         assert_valid(validator, message)
@@ -361,7 +362,7 @@ def test_many_unmatched_groups_are_summed_up_beyond_the_budget(
     validator: BlockKitValidator,
 ) -> None:
     groups = tuple(UnmatchedGroup(f"Reason {g}", ("A", "B")) for g in range(60))
-    message = m.proposal_message(
+    message = proposals.proposal_message(
         proposal(pairs=tuple(pair(i) for i in range(40)), unmatched=groups)
     )
     assert_valid(validator, message)
@@ -370,7 +371,7 @@ def test_many_unmatched_groups_are_summed_up_beyond_the_budget(
 
 
 def test_an_empty_round_is_still_valid(validator: BlockKitValidator) -> None:
-    message = m.proposal_message(proposal(pairs=(), unmatched=(), participants=0))
+    message = proposals.proposal_message(proposal(pairs=(), unmatched=(), participants=0))
     assert_valid(validator, message)
     assert [b["action_id"] for b in buttons(message)] == [
         Action.ROUND_RECOMPUTE,
@@ -380,7 +381,7 @@ def test_an_empty_round_is_still_valid(validator: BlockKitValidator) -> None:
 
 def test_proposal_escapes_reasons_and_names(validator: BlockKitValidator) -> None:
     nasty = ProposedPair(0, "UM1", NASTY, "UL1", NASTY, 5.0, (NASTY,), dropped=False)
-    message = m.proposal_message(
+    message = proposals.proposal_message(
         proposal(pairs=(nasty,), unmatched=(UnmatchedGroup(NASTY, (NASTY,)),))
     )
     assert_valid(validator, message)
@@ -390,19 +391,19 @@ def test_proposal_escapes_reasons_and_names(validator: BlockKitValidator) -> Non
 
 
 def test_proposal_computing_says_where() -> None:
-    assert "<#C123>" in m.proposal_computing("<#C123>")
-    assert "our DM" in m.proposal_computing("our DM")
+    assert "<#C123>" in proposals.proposal_computing("<#C123>")
+    assert "our DM" in proposals.proposal_computing("our DM")
 
 
 # --- When a pairing ends or pauses ---------------------------------------------------------
 
 
 def test_pairing_change_dms(validator: BlockKitValidator) -> None:
-    ended = m.partner_ended("U02DAN")
-    mine = m.you_ended("U02DAN")
-    left = m.partner_left()
-    paused = m.partner_paused("U02DAN", date(2026, 4, 1))
-    paused_open = m.partner_paused("U02DAN", None)
+    ended = pairing.partner_ended("U02DAN")
+    mine = pairing.you_ended("U02DAN")
+    left = pairing.partner_left()
+    paused = pairing.partner_paused("U02DAN", date(2026, 4, 1))
+    paused_open = pairing.partner_paused("U02DAN", None)
     for message in (ended, mine, left, paused, paused_open):
         assert_valid(validator, message)
     assert "<@U02DAN>" in ended["text"] and "next matching round" in ended["text"]

@@ -12,7 +12,7 @@ from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.domain.profile import PauseError, parse_pause
-from bot.messages import matching as matching_msg
+from bot.messages.proposal import proposal_computing
 from bot.services import pairings, participants, rounds
 from bot.services.errors import UserFacingError
 from bot.services.program import load_program
@@ -213,7 +213,7 @@ async def _match(r: Request) -> None:
     except UserFacingError as exc:
         await r.ack(text=str(exc), response_type="ephemeral")
         return
-    await r.ack(text=matching_msg.proposal_computing(where), response_type="ephemeral")
+    await r.ack(text=proposal_computing(where), response_type="ephemeral")
     r.ctx.spawn(
         rounds.compute_round(
             r.ctx.sessionmaker, r.ctx.clock, round_id, r.ctx.owner, r.ctx.settings.match_weights

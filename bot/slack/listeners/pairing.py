@@ -15,7 +15,8 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.clock import Clock
 from bot.db.engine import SessionMaker
-from bot.messages import matching as msg
+from bot.messages import proposal as msg
+from bot.messages.introductions import book_session_placeholder
 from bot.services import pairings, proposals, rounds
 from bot.services.errors import UserFacingError
 from bot.services.program import ProgramConfig, load_program
@@ -174,7 +175,7 @@ def register(app: AsyncApp, ctx: AppContext) -> None:
         except UserFacingError as exc:
             await respond(text=str(exc), response_type="ephemeral", replace_original=False)
             return
-        text = msg.book_session_placeholder()
+        text = book_session_placeholder()
         await respond(text=text, response_type="ephemeral", replace_original=False)
 
     @app.action(Action.HOME_END_PAIRING)
