@@ -35,14 +35,13 @@ from sqlalchemy import delete, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.clock import SystemClock
-from bot.config import load_settings
-from bot.db import migrate
-from bot.db.engine import make_engine, make_sessionmaker
-from bot.logs import JsonFormatter
-from bot.runtime import LocalServer, Runtime
-from bot.sandbox import SandboxUser, SlackDriver, SlackStandIn, Workspace, demo_workspace
-from bot.services.outbox import (
+from bot.platform.clock import SystemClock
+from bot.platform.config import load_settings
+from bot.platform.db import migrate
+from bot.platform.db.engine import make_engine, make_sessionmaker
+from bot.platform.local import LocalServer
+from bot.platform.logs import JsonFormatter
+from bot.platform.outbox import (
     DeliveryHooks,
     Dispatcher,
     DispatcherConfig,
@@ -50,7 +49,9 @@ from bot.services.outbox import (
     SlackSender,
     enqueue,
 )
-from bot.services.outbox.store import OUTBOX, counts
+from bot.platform.outbox.store import OUTBOX, counts
+from bot.platform.runtime import Runtime
+from bot.sandbox import SandboxUser, SlackDriver, SlackStandIn, Workspace, demo_workspace
 
 SHORT = os.environ.get("BENCH_SHORT", "") not in ("", "0")
 PG_URL = os.environ.get("TEST_DATABASE_URL", "")
@@ -517,7 +518,7 @@ async def main() -> int:
         pre_ping = bool(getattr(pool, "_pre_ping", False))
         size, overflow = getattr(pool, "size", lambda: "?")(), getattr(pool, "_max_overflow", "?")
         print(
-            f"  engine: bot.db.engine.make_engine: {type(pool).__name__} size={size} "
+            f"  engine: bot.platform.db.engine.make_engine: {type(pool).__name__} size={size} "
             f"max_overflow={overflow} pre_ping={pre_ping}"
         )
         async with SlackStandIn(bench_workspace()) as standin:

@@ -9,8 +9,8 @@ from collections.abc import Sequence
 
 from sqlalchemy.exc import DBAPIError
 
-from bot.config import ConfigError, load_settings
-from bot.logs import configure_logging
+from bot.platform.config import ConfigError, load_settings
+from bot.platform.logs import configure_logging
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -34,7 +34,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "serve":
             settings = load_settings()
             configure_logging(settings.log_level)
-            from bot.runtime import serve
+            from bot.platform.runtime import serve
 
             return asyncio.run(serve(settings))
         if args.command == "migrate":
@@ -58,8 +58,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 async def _migrate(url: str, revision: str) -> int:
-    from bot.db import migrate
-    from bot.db.engine import make_engine
+    from bot.platform.db import migrate
+    from bot.platform.db.engine import make_engine
 
     engine = make_engine(url)
     try:
@@ -76,9 +76,9 @@ async def _migrate(url: str, revision: str) -> int:
 
 
 async def _outbox(url: str, errors: int) -> int:
-    from bot.db.engine import make_engine
     from bot.domain.delivery import Status
-    from bot.services.outbox import store
+    from bot.platform.db.engine import make_engine
+    from bot.platform.outbox import store
 
     engine = make_engine(url)
     try:

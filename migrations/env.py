@@ -7,10 +7,11 @@ import os
 
 from alembic import context
 from sqlalchemy.engine import Connection
+from sqlalchemy.types import TypeDecorator
 
-from bot.db import models  # noqa: F401  (registers the tables on Base.metadata)
-from bot.db.base import Base, UTCDateTime
-from bot.db.engine import make_engine
+from bot.platform.db import models  # noqa: F401  (registers the tables on Base.metadata)
+from bot.platform.db.base import Base
+from bot.platform.db.engine import make_engine
 
 config = context.config
 target_metadata = Base.metadata
@@ -33,9 +34,9 @@ def _configure(connection: Connection) -> None:
 
 
 def _render_item(type_: str, obj: object, autogen_context: object) -> str | bool:
-    # Migrations spell our UTC type as the plain column type it stores.
-    if type_ == "type" and isinstance(obj, UTCDateTime):
-        return "sa.DateTime(timezone=True)"
+    # Migrations spell our own types (UTC datetimes, enums, models) as the column type they store.
+    if type_ == "type" and isinstance(obj, TypeDecorator):
+        return f"sa.{obj.impl!r}"
     return False
 
 

@@ -14,10 +14,10 @@ from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.clock import FakeClock
-from bot.db import migrate
-from bot.db.base import Base
-from bot.db.engine import make_engine
+from bot.platform.clock import FakeClock
+from bot.platform.db import migrate
+from bot.platform.db.base import Base
+from bot.platform.db.engine import make_engine
 
 PG_URL = os.environ.get("TEST_DATABASE_URL", "")
 

@@ -7,16 +7,16 @@ import logging
 
 import pytest
 
-from bot.clock import FakeClock
-from bot.config import load_settings
-from bot.slack.context import AppContext
+from bot.platform.clock import FakeClock
+from bot.platform.config import load_settings
+from bot.platform.context import AppContext
 
 
 def context() -> AppContext:
     settings = load_settings(
         {"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s"}, env_file=None
     )
-    return AppContext(settings=settings, sessionmaker=None, clock=FakeClock())  # type: ignore[arg-type]
+    return AppContext(settings=settings, sessionmaker=None, clock=FakeClock(), people=None)  # type: ignore[arg-type]
 
 
 async def test_shutdown_waits_for_work_started_after_an_ack() -> None:

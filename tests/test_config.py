@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.config import DEFAULT_DATABASE_URL, SLACK_API_URL, ConfigError, load_settings
+from bot.platform.config import DEFAULT_DATABASE_URL, SLACK_API_URL, ConfigError, load_settings
 
 VALID = {"SLACK_BOT_TOKEN": "xoxb-1-2-abc", "SLACK_SIGNING_SECRET": "s3cret"}
 

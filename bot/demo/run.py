@@ -7,10 +7,11 @@ import sys
 import tempfile
 from pathlib import Path
 
-from bot.config import Settings, load_settings
 from bot.demo.transcript import Transcript
-from bot.logs import configure_logging
-from bot.runtime import LocalServer, Runtime
+from bot.platform.config import Settings, load_settings
+from bot.platform.local import LocalServer
+from bot.platform.logs import configure_logging
+from bot.platform.runtime import Runtime
 from bot.sandbox import SlackDriver, SlackStandIn, demo_workspace
 
 SIGNING_SECRET = "demo-signing-secret"

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from bot.db.models import OutboxMessage
 from bot.demo.run import Demo
 from bot.demo.steps import outbox_settled
-from bot.services.outbox import OutboundMessage, enqueue
+from bot.platform.db.models import OutboxMessage
+from bot.platform.outbox import OutboundMessage, enqueue
 
 
 async def delivery_survives_a_restart(demo: Demo) -> None:

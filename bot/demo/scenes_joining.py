@@ -7,7 +7,7 @@ from typing import Any
 
 from bot.demo.run import Demo
 from bot.demo.steps import outbox_settled
-from bot.slack.ids import View
+from bot.kit.ids import View
 
 PRIYA, MAYA, DANIEL, LUCAS = "U01PRIYA", "U01MAYA", "U01DANIEL", "U01LUCAS"
 HELEN, JAMAL, KLAUS = "U01HELEN", "U01JAMAL", "U01KLAUS"

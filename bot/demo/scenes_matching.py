@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from bot.demo.run import Demo
 from bot.demo.steps import outbox_settled
+from bot.kit.ids import Action, Field, View
 from bot.sandbox.records import PostedMessage, SeenEvent
-from bot.slack.ids import Action, Field, View
 
 PRIYA, MAYA = "U01PRIYA", "U01MAYA"
 ADMIN_CHANNEL = "C0ADMINS"

@@ -7,8 +7,8 @@ import time
 
 from sqlalchemy import func, select
 
-from bot.db.models import OutboxMessage
 from bot.demo.run import Demo
+from bot.platform.db.models import OutboxMessage
 
 
 async def outbox_settled(demo: Demo, within: float = 30.0) -> None:

@@ -7,6 +7,15 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 
+class Action(StrEnum):
+    """What an outbox row does in Slack's Web API."""
+
+    POST = "post"  # chat.postMessage (a DM or group DM is opened first)
+    UPDATE = "update"  # chat.update of a message the bot posted earlier
+    PUBLISH_HOME = "publish_home"  # views.publish of someone's Home, rendered when it is sent
+    UPLOAD = "upload"  # files.getUploadURLExternal, the bytes, files.completeUploadExternal
+
+
 class Status(StrEnum):
     PENDING = "pending"
     SENDING = "sending"

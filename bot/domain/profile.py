@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from bot.domain.program import MAX_CAPACITY, MIN_CAPACITY, Role
 
@@ -123,3 +123,36 @@ def check_resume_date(resume: date, today: date) -> None:
         raise PauseError("Pick a date after today.")
     if resume > today + timedelta(days=MAX_PAUSE_DAYS):
         raise PauseError("You can pause for up to a year. Pick an earlier date, or leave instead.")
+
+
+@dataclass(frozen=True)
+class ProfileSummary:
+    """What the person told us, in words, for messages and the Home tab."""
+
+    role: str
+    level: str
+    department: str
+    share: tuple[str, ...]
+    learn: tuple[str, ...]
+    goals: str
+    days: tuple[str, ...]
+    times: tuple[str, ...]
+    capacity: int
+    blocked_count: int
+    status: str
+    paused_until: date | None
+
+
+@dataclass(frozen=True)
+class Profile:
+    """A participant as the person themselves may see it (their blocked list included)."""
+
+    user_id: str
+    display_name: str
+    title: str
+    timezone: str
+    form: ProfileForm
+    status: str
+    paused_until: date | None
+    joined_at: datetime
+    summary: ProfileSummary

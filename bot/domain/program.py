@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from enum import StrEnum
 
 
@@ -9,12 +10,6 @@ class Role(StrEnum):
     SHARE = "share"  # a reverse mentor: teaches what they know
     LEARN = "learn"  # a leader: wants to learn
     BOTH = "both"
-
-
-class ParticipantStatus(StrEnum):
-    ACTIVE = "active"
-    PAUSED = "paused"
-    LEFT = "left"
 
 
 class TopicDirection(StrEnum):
@@ -42,3 +37,19 @@ DEFAULT_TOPICS: tuple[str, ...] = (
 
 MIN_CAPACITY = 1
 MAX_CAPACITY = 3
+
+
+def level_label(levels: tuple[str, ...] | list[str], level: int) -> str:
+    """A seniority level's name; one beyond the list (renamed away) reads as its number."""
+    return levels[level] if 0 <= level < len(levels) else f"Level {level + 1}"
+
+
+@dataclass(frozen=True)
+class Overview:
+    """The admin's program panel: counts only, never anyone's private lists."""
+
+    by_role: dict[str, int]
+    by_status: dict[str, int]
+    waiting: tuple[str, ...]  # active participants without a partner yet (user ids)
+    pairs: dict[str, int] = field(default_factory=dict)  # pairings by status, counts only
+    latest_round: tuple[int, str] | None = None  # (number, status)

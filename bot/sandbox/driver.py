@@ -2,56 +2,31 @@
 
 Payloads are built from what the bot actually showed (the stand-in's stored messages and views), so
 a test can only click buttons and fill inputs that exist, and gets Slack's client behaviour back.
+The bodies are built in `payloads`; signing and sending them is in `signing`.
 """
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import itertools
 import json
 import secrets
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from typing import Any, Literal, Self
+from typing import Any
 from urllib.parse import urlencode
 
 import httpx
 
-from bot.sandbox.blockstate import UNSET, build_state, element_state, is_empty, iter_elements
+from bot.sandbox.blockstate import iter_elements
+from bot.sandbox.payloads import Payloads
 from bot.sandbox.records import JSON, MAX_VIEW_STACK, PostedMessage, StoredView
 from bot.sandbox.server import SlackStandIn
+from bot.sandbox.signing import FORM, DriverResult, Outcome, SignedSender
 
-Outcome = Literal["closed", "cleared", "errors", "updated", "pushed"]
-FORM = "application/x-www-form-urlencoded"
-
-
-@dataclass
-class DriverResult:
-    """The app's HTTP answer and, for view submissions, what Slack's client did with it."""
-
-    status: int
-    body: Any = None
-    text: str = ""
-    headers: dict[str, str] = field(default_factory=dict)
-    outcome: Outcome | None = None
-    errors: dict[str, str] = field(default_factory=dict)
-    view: StoredView | None = None
-    options: list[JSON] = field(default_factory=list)
-    message: PostedMessage | None = None
-    sent: bool = True
-
-    @property
-    def ok(self) -> bool:
-        return 200 <= self.status < 300
-
-    @property
-    def closed(self) -> bool:
-        return self.outcome in ("closed", "cleared")
+__all__ = ["FORM", "DriverResult", "Outcome", "SlackDriver"]
 
 
-class SlackDriver:
+class SlackDriver(SignedSender, Payloads):
     """Sends what Slack would send to the app at `app_url`, signed with `signing_secret`."""
 
     def __init__(
@@ -63,87 +38,11 @@ class SlackDriver:
         http: httpx.AsyncClient | None = None,
         verification_token: str = "sandbox-verification-token",
     ) -> None:
+        super().__init__(app_url, signing_secret, http=http)
         self.standin = standin
-        self.app_url = app_url
-        self.signing_secret = signing_secret
         self.verification_token = verification_token
         self.team_id = standin.workspace.team_id
-        self._http = http if http is not None else httpx.AsyncClient(timeout=10.0)
-        self._owns_http = http is None
         self._event_seq = itertools.count(1)
-
-    async def aclose(self) -> None:
-        if self._owns_http:
-            await self._http.aclose()
-
-    async def __aenter__(self) -> Self:
-        return self
-
-    async def __aexit__(self, *exc: object) -> None:
-        await self.aclose()
-
-    # -- transport -----------------------------------------------------------------------------
-
-    def sign(self, body: bytes, timestamp: int) -> str:
-        base = f"v0:{timestamp}:".encode() + body
-        return "v0=" + hmac.new(self.signing_secret.encode(), base, hashlib.sha256).hexdigest()
-
-    async def raw(self, body: bytes, headers: Mapping[str, str]) -> DriverResult:
-        """POST arbitrary bytes with exactly these headers (forged or stale signatures)."""
-        response = await self._http.post(self.app_url, content=body, headers=dict(headers))
-        parsed: Any = None
-        if response.content:
-            try:
-                parsed = response.json()
-            except ValueError:
-                parsed = None
-        return DriverResult(response.status_code, parsed, response.text, dict(response.headers))
-
-    async def _send(
-        self,
-        body: bytes,
-        content_type: str,
-        *,
-        timestamp: int | None = None,
-        signature: str | None = None,
-        retry_num: int | None = None,
-        retry_reason: str = "http_timeout",
-    ) -> DriverResult:
-        ts = int(time.time()) if timestamp is None else timestamp
-        headers = {
-            "Content-Type": content_type,
-            "X-Slack-Request-Timestamp": str(ts),
-            "X-Slack-Signature": signature if signature is not None else self.sign(body, ts),
-            "User-Agent": "Slackbot 1.0 (+https://api.slack.com/robots)",
-        }
-        if retry_num is not None:
-            headers["X-Slack-Retry-Num"] = str(retry_num)
-            headers["X-Slack-Retry-Reason"] = retry_reason
-        return await self.raw(body, headers)
-
-    async def _interact(self, payload: JSON) -> DriverResult:
-        return await self._send(urlencode({"payload": json.dumps(payload)}).encode(), FORM)
-
-    def _user(self, user_id: str) -> JSON:
-        user = self.standin.workspace.user(user_id)
-        return {"id": user.id, "username": user.name, "name": user.name, "team_id": self.team_id}
-
-    def _common(self, kind: str, user_id: str) -> JSON:
-        ws = self.standin.workspace
-        return {
-            "type": kind,
-            "user": self._user(user_id),
-            "api_app_id": ws.app_id,
-            "token": self.verification_token,
-            "team": {"id": ws.team_id, "domain": ws.domain},
-            "enterprise": None,
-            "is_enterprise_install": False,
-        }
-
-    def _channel_json(self, channel_id: str) -> JSON:
-        channel = self.standin.workspace.channels.get(channel_id)
-        names = {"D": "directmessage", "G": "privategroup"}
-        return {"id": channel_id, "name": channel.name if channel else names.get(channel_id[0])}
 
     # -- slash commands ------------------------------------------------------------------------
 
@@ -158,23 +57,9 @@ class SlackDriver:
         timestamp: int | None = None,
         signature: str | None = None,
     ) -> DriverResult:
-        s, ws = self.standin, self.standin.workspace
+        s = self.standin
         channel = channel_id or s.open_dm(user_id)
-        form = {
-            "token": self.verification_token,
-            "team_id": ws.team_id,
-            "team_domain": ws.domain,
-            "channel_id": channel,
-            "channel_name": self._channel_json(channel)["name"],
-            "user_id": user_id,
-            "user_name": ws.user(user_id).name,
-            "command": command,
-            "text": text,
-            "api_app_id": ws.app_id,
-            "is_enterprise_install": "false",
-            "response_url": s.new_response_url(user_id, channel),
-            "trigger_id": s.issue_trigger_id(user_id),
-        }
+        form = self._command_form(user_id, channel, command, text)
         result = await self._send(
             urlencode(form).encode(),
             FORM,
@@ -246,7 +131,6 @@ class SlackDriver:
         selected_option: object = None,
     ) -> DriverResult:
         """Click a button (or pick in a select) the user can see; the element must exist."""
-        s = self.standin
         source, found_block, element = self._locate(
             user_id,
             action_id,
@@ -255,37 +139,8 @@ class SlackDriver:
             message_ts=message_ts,
             channel_id=channel_id,
         )
-        action: JSON = {"action_id": action_id, "block_id": found_block}
-        if element["type"] == "button":
-            action.update(type="button", text=element.get("text"), value=element.get("value"))
-            if value is not None:
-                action["value"] = value
-        else:
-            choice = selected_option if selected_option is not None else value
-            action.update(element_state(element, UNSET if choice is None else choice))
-        action["action_ts"] = f"{time.time():.6f}"
-        payload = self._common("block_actions", user_id)
-        payload["trigger_id"] = s.issue_trigger_id(user_id)
-        if isinstance(source, StoredView):
-            payload["container"] = {"type": "view", "view_id": source.id}
-            payload["view"] = {**source.view, "state": build_state(source.view["blocks"])}
-        else:
-            ephemeral = source.ephemeral_user is not None
-            payload["container"] = {
-                "type": "message",
-                "message_ts": source.ts,
-                "channel_id": source.channel,
-                "is_ephemeral": ephemeral,
-            }
-            payload["channel"] = self._channel_json(source.channel)
-            if not ephemeral:
-                payload["message"] = source.to_api(self.standin.workspace)
-            payload["state"] = build_state(source.blocks or [])
-            payload["response_url"] = s.new_response_url(
-                user_id, source.channel, message_ts=source.ts
-            )
-        payload["actions"] = [action]
-        return await self._interact(payload)
+        action = self._action(element, action_id, found_block, value, selected_option)
+        return await self._interact(self._block_actions(user_id, source, action))
 
     async def suggest(
         self, user_id: str, action_id: str, value: str, *, view_id: str | None = None
@@ -293,15 +148,7 @@ class SlackDriver:
         """Type `value` into an external select; the result carries the options the app sent."""
         source, found_block, element = self._locate(user_id, action_id, view_id=view_id)
         assert "external" in element["type"], f"{action_id!r} is a {element['type']}"
-        payload = self._common("block_suggestion", user_id)
-        payload.update(action_id=action_id, block_id=found_block, value=value)
-        if isinstance(source, StoredView):
-            payload["container"] = {"type": "view", "view_id": source.id}
-            payload["view"] = {**source.view, "state": build_state(source.view["blocks"])}
-        else:
-            payload["container"] = {"type": "message", "message_ts": source.ts}
-            payload["channel"] = self._channel_json(source.channel)
-            payload["message"] = source.to_api(self.standin.workspace)
+        payload = self._block_suggestion(user_id, source, action_id, found_block, value)
         result = await self._interact(payload)
         if isinstance(result.body, dict):
             result.options = list(result.body.get("options") or [])
@@ -324,15 +171,7 @@ class SlackDriver:
         s = self.standin
         stored = self._top(user_id, view_id)
         blocks = stored.view["blocks"]
-        state = build_state(blocks, values)
-        for block in blocks:
-            if block.get("type") == "input" and not block.get("optional"):
-                for action_id, entry in state["values"].get(block["block_id"], {}).items():
-                    assert not is_empty(entry), f"required input {action_id!r} is empty"
-        stored.view["state"] = state
-        payload = self._common("view_submission", user_id)
-        payload.update(trigger_id=s.issue_trigger_id(user_id), view=stored.view, response_urls=[])
-        result = await self._interact(payload)
+        result = await self._interact(self._view_submission(user_id, stored, values))
         if result.status != 200:
             return result  # Slack shows "We had some trouble connecting"; the modal stays
         ack = result.body if isinstance(result.body, dict) else {}
@@ -373,9 +212,7 @@ class SlackDriver:
         clear = bool(stored.view.get("clear_on_close"))
         result = DriverResult(status=0, sent=False)
         if stored.view.get("notify_on_close"):
-            payload = self._common("view_closed", user_id)
-            payload.update(view=stored.view, is_cleared=clear)
-            result = await self._interact(payload)
+            result = await self._interact(self._view_closed(user_id, stored, clear))
         if clear:
             s.close_views(user_id)
         else:
@@ -393,30 +230,9 @@ class SlackDriver:
         retry_reason: str = "http_timeout",
         event_id: str | None = None,
     ) -> DriverResult:
-        ws = self.standin.workspace
         now = time.time()
-        event = {**event, "event_ts": event.get("event_ts") or f"{now:.6f}"}
-        envelope = {
-            "token": self.verification_token,
-            "team_id": ws.team_id,
-            "context_team_id": ws.team_id,
-            "api_app_id": ws.app_id,
-            "event": event,
-            "type": "event_callback",
-            "event_id": event_id
-            or f"Ev0SB{next(self._event_seq):04d}{secrets.token_hex(3).upper()}",
-            "event_time": int(now),
-            "authorizations": [
-                {
-                    "enterprise_id": None,
-                    "team_id": ws.team_id,
-                    "user_id": ws.bot_user_id,
-                    "is_bot": True,
-                    "is_enterprise_install": False,
-                }
-            ],
-            "is_ext_shared_channel": False,
-        }
+        event_id = event_id or f"Ev0SB{next(self._event_seq):04d}{secrets.token_hex(3).upper()}"
+        envelope = self._event_callback(event, event_id, now)
         return await self._send(
             json.dumps(envelope).encode(),
             "application/json",

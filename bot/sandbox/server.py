@@ -2,6 +2,8 @@
 
 It answers the methods the bot uses the way Slack does (``ok: false`` errors included), validates
 every message and view, records every call, keeps what people would see, and injects faults.
+This module holds the state (messages, views, triggers, response URLs) and the lifecycle; the HTTP
+routes are in `routes` and the Web API methods in `webapi`.
 """
 
 from __future__ import annotations
@@ -15,9 +17,8 @@ import time
 from collections.abc import Callable
 from typing import Any, Self
 
-from aiohttp import BodyPartReader, web
+from aiohttp import web
 
-from bot.sandbox import webapi
 from bot.sandbox.records import (
     JSON,
     ApiCall,
@@ -34,6 +35,7 @@ from bot.sandbox.records import (
     Via,
     with_ids,
 )
+from bot.sandbox.routes import Routes
 from bot.sandbox.validation import BlockKitValidator
 from bot.sandbox.workspace import Workspace
 
@@ -69,17 +71,12 @@ class SlackStandIn:
         self._last_ts = (0, 0)
         self._runner: web.AppRunner | None = None
         self._port: int | None = None
-        self._webapi = webapi.WebApi(self)
-        self._handlers = self._webapi.handlers()
+        self._routes = Routes(self)
 
     # -- lifecycle -----------------------------------------------------------------------------
 
     async def start(self) -> None:
-        app = web.Application(client_max_size=64 * 1024**2)
-        app.router.add_route("*", "/api/{method}", self._api)
-        app.router.add_post("/upload/{file_id}", self._upload)
-        app.router.add_post("/response/{rid}", self._response)
-        self._runner = web.AppRunner(app, access_log=None)
+        self._runner = web.AppRunner(self._routes.app(), access_log=None)
         await self._runner.setup()
         sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         sock.bind(("127.0.0.1", 0))
@@ -298,6 +295,10 @@ class SlackStandIn:
         self._response_urls[rid] = ResponseUrl(user_id, channel_id, message_ts, time.monotonic())
         return f"{self.base_url}/response/{rid}"
 
+    def response_url_entry(self, rid: str) -> ResponseUrl | None:
+        """What the response URL `rid` was issued for, spent or not; None if never issued."""
+        return self._response_urls.get(rid)
+
     # -- views ---------------------------------------------------------------------------------
 
     def open_views(self, user_id: str) -> list[StoredView]:
@@ -352,90 +353,6 @@ class SlackStandIn:
             kind: SeenKind = "home" if stored.type == "home" else "modal_update"
             self.see(kind, [stored.user_id], view=stored.view)
         return stored
-
-    # -- HTTP ----------------------------------------------------------------------------------
-
-    async def _read_args(self, request: web.Request) -> JSON:
-        args: JSON = dict(request.query)
-        if request.method != "POST" or not request.can_read_body:
-            return args
-        if request.content_type == "application/json":
-            try:
-                body = await request.json()
-            except ValueError:
-                raise SlackError("invalid_json") from None
-            if isinstance(body, dict):
-                args.update(body)
-        else:
-            form = await request.post()
-            args.update({k: v for k, v in form.items() if isinstance(v, str)})
-        return args
-
-    async def _api(self, request: web.Request) -> web.Response:
-        method = request.match_info["method"]
-        args: JSON = {}
-        status, headers = 200, {}
-        delay, fault = self.faults.take(method)
-        if delay:
-            await asyncio.sleep(delay)
-        try:
-            args = await self._read_args(request)
-            auth = request.headers.get("Authorization", "")
-            token = auth[7:] if auth.startswith("Bearer ") else None
-            token = token or args.pop("token", None)
-            args.pop("token", None)
-            if fault is not None and fault.kind == "rate_limited":
-                status, headers = 429, {"Retry-After": str(fault.retry_after)}
-                raise SlackError("ratelimited")
-            if fault is not None and fault.kind == "server_error":
-                status = fault.status
-                raise SlackError("internal_error" if fault.status == 500 else "service_unavailable")
-            if not token:
-                raise SlackError("not_authed")
-            if token != self.bot_token:
-                raise SlackError("invalid_auth")
-            handler = self._handlers.get(method)
-            if handler is None:
-                raise SlackError("unknown_method", req_method=method)
-            if fault is not None and fault.error:
-                raise SlackError(fault.error)
-            body = {"ok": True, **handler(args)}
-        except SlackError as err:
-            body = {"ok": False, "error": err.error, **err.extra}
-        self.calls.append(ApiCall(method, args, body, time.time(), status))
-        return web.json_response(body, status=status, headers=headers)
-
-    async def _upload(self, request: web.Request) -> web.Response:
-        stored = self.files.get(request.match_info["file_id"])
-        if stored is None:
-            return web.Response(status=404, text="file_not_found")
-        if request.content_type.startswith("multipart/"):
-            reader = await request.multipart()
-            part = await reader.next()
-            content = await part.read() if isinstance(part, BodyPartReader) else b""
-        else:
-            content = await request.read()
-        stored.content = bytes(content)
-        return web.Response(text=f"OK - {len(content)}", content_type="text/plain")
-
-    async def _response(self, request: web.Request) -> web.Response:
-        entry = self._response_urls.get(request.match_info["rid"])
-        try:
-            body = await request.json()
-        except ValueError:
-            body = None
-        if entry is not None and (
-            entry.uses >= self.response_url_uses
-            or time.monotonic() - entry.created > self.response_url_ttl
-        ):
-            entry = None
-        status, answer, problems = self._webapi.respond(entry, body)
-        result: JSON = {"ok": True} if status == 200 else {"ok": False, "error": answer}
-        if problems:
-            result["errors"] = problems
-        args = body if isinstance(body, dict) else {}
-        self.calls.append(ApiCall("response_url", args, result, time.time(), status))
-        return web.Response(status=status, text=answer)
 
 
 __all__ = [

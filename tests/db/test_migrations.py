@@ -7,9 +7,9 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import inspect
 
-from bot.db import migrate
-from bot.db.base import Base
-from bot.db.engine import make_engine
+from bot.platform.db import migrate
+from bot.platform.db.base import Base
+from bot.platform.db.engine import make_engine
 
 
 async def _tables(engine) -> set[str]:  # type: ignore[no-untyped-def]

@@ -7,9 +7,10 @@ from collections.abc import AsyncIterator
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.clock import FakeClock
-from bot.config import Settings, load_settings
-from bot.runtime import LocalServer, Runtime
+from bot.platform.clock import FakeClock
+from bot.platform.config import Settings, load_settings
+from bot.platform.local import LocalServer
+from bot.platform.runtime import Runtime
 from bot.sandbox import SlackDriver, SlackStandIn, demo_workspace
 
 SIGNING_SECRET = "e2e-signing-secret"

@@ -11,9 +11,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.db.engine import make_sessionmaker
-from bot.db.models import BlockedPerson, OutboxMessage, Participant
-from bot.runtime import LocalServer
+from bot.platform.db.engine import make_sessionmaker
+from bot.platform.db.models import BlockedPerson, OutboxMessage, Participant
+from bot.platform.local import LocalServer
 from bot.sandbox import DriverResult, SlackDriver, SlackStandIn, StoredView
 
 PRIYA, MAYA, DANIEL, GRACE = "U01PRIYA", "U01MAYA", "U01DANIEL", "U01GRACE"

@@ -13,17 +13,19 @@ from datetime import timedelta
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.clock import FakeClock
-from bot.db.engine import make_sessionmaker
-from bot.db.models import MatchRound, OutboxMessage, Pairing
+from bot.domain.people import SlackPerson
 from bot.domain.profile import ProfileForm
-from bot.runtime import LocalServer
+from bot.domain.settings import SettingsForm
+from bot.features.joining import service as participants
+from bot.features.program.service import load_program, update_settings
+from bot.platform.actor import Actor
+from bot.platform.clock import FakeClock
+from bot.platform.db.engine import make_sessionmaker
+from bot.platform.db.models import MatchRound, OutboxMessage, Pairing
+from bot.platform.local import LocalServer
 from bot.sandbox import SlackDriver, SlackStandIn
 from bot.sandbox.records import PostedMessage
 from bot.sandbox.workspace import SandboxUser
-from bot.services import participants
-from bot.services.participants import SlackPerson
-from bot.services.program import SettingsForm, load_program, update_settings
 
 TEAM = "T0FLIPSIDE"
 ADMIN = "U01PRIYA"
@@ -110,7 +112,7 @@ async def enrol(
     await update_settings(
         sessionmaker,
         clock,
-        TEAM,
+        Actor.system(TEAM),
         SettingsForm(
             topics=tuple(n for _, n in program.topics),
             levels=program.levels,

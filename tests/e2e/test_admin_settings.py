@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.db.engine import make_sessionmaker
-from bot.db.models import WorkspaceSettings
-from bot.runtime import LocalServer
+from bot.platform.db.engine import make_sessionmaker
+from bot.platform.db.models import WorkspaceSettings
+from bot.platform.local import LocalServer
 from bot.sandbox import SandboxUser, SlackDriver, SlackStandIn
 from tests.e2e.flows import (
     AI,

@@ -7,8 +7,9 @@ from pathlib import Path
 import httpx
 import yaml
 
-from bot.config import Settings
-from bot.runtime import LocalServer, Runtime
+from bot.platform.config import Settings
+from bot.platform.local import LocalServer
+from bot.platform.runtime import Runtime
 from bot.sandbox import SlackDriver, SlackStandIn
 
 MAYA = "U01MAYA"
@@ -86,6 +87,7 @@ async def test_manifest_and_listeners_agree(
     samples = {
         "app_home_opened": {"type": "app_home_opened", "user": MAYA, "tab": "home"},
         "message.im": {"type": "message", "channel_type": "im", "channel": "D1", "user": MAYA},
+        "user_change": {"type": "user_change", "user": {"id": MAYA, "tz": "Europe/Berlin"}},
     }
     assert set(samples) == events
     for sample in samples.values():

@@ -7,7 +7,7 @@ import time
 
 import httpx
 
-from bot.runtime import LocalServer
+from bot.platform.local import LocalServer
 from bot.sandbox import SlackDriver, SlackStandIn
 from bot.sandbox.validation import BlockKitValidator
 

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from bot.runtime import LocalServer
+from bot.platform.local import LocalServer
 from bot.sandbox import SlackDriver, SlackStandIn
 from bot.sandbox.validation import BlockKitValidator
 from tests.e2e.flows import (

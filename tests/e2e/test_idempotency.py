@@ -13,9 +13,9 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.db.engine import make_sessionmaker
-from bot.db.models import Topic
-from bot.runtime import LocalServer
+from bot.platform.db.engine import make_sessionmaker
+from bot.platform.db.models import Topic
+from bot.platform.local import LocalServer
 from bot.sandbox import SlackDriver, SlackStandIn
 from tests.e2e.flows import (
     AI,

@@ -5,9 +5,9 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.db.engine import make_sessionmaker
-from bot.db.models import Participant
-from bot.runtime import LocalServer
+from bot.platform.db.engine import make_sessionmaker
+from bot.platform.db.models import Participant
+from bot.platform.local import LocalServer
 from bot.sandbox import SlackDriver, SlackStandIn
 
 MAYA = "U01MAYA"

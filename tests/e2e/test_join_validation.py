@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.runtime import LocalServer
+from bot.platform.local import LocalServer
 from bot.sandbox import SlackDriver, SlackStandIn
 from tests.e2e.flows import (
     AI,

@@ -12,10 +12,10 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.clock import FakeClock
-from bot.db.engine import make_sessionmaker
-from bot.db.models import ParticipantTopic
-from bot.runtime import LocalServer
+from bot.platform.clock import FakeClock
+from bot.platform.db.engine import make_sessionmaker
+from bot.platform.db.models import ParticipantTopic
+from bot.platform.local import LocalServer
 from bot.sandbox import SlackDriver, SlackStandIn
 from tests.e2e.flows import (
     AI,
@@ -127,11 +127,21 @@ async def test_leaving_erases_the_persons_data_and_confirms_by_dm(
 
 
 async def test_pending_dms_are_cancelled_when_leaving(
-    slack: SlackDriver, standin: SlackStandIn, engine: AsyncEngine, bot: LocalServer
+    slack: SlackDriver,
+    standin: SlackStandIn,
+    engine: AsyncEngine,
+    bot: LocalServer,
+    clock: FakeClock,
 ) -> None:
-    await join(slack, standin, MAYA, share=[AI])  # the "you're in" DM, not sent yet
+    # Slack is briefly failing, so the "you're in" DM is still waiting to be retried...
+    standin.faults.add("chat.postMessage", "server_error", times=-1)
+    await join(slack, standin, MAYA, share=[AI])
     await open_modal(slack, standin, MAYA, "leave")
     assert (await slack.submit(MAYA)).closed
+    await bot.runtime.settle()
+    # ...when she leaves; once Slack is back, only the goodbye arrives.
+    standin.faults.clear()
+    clock.advance(timedelta(minutes=10))
     dms = await delivered_dms(bot, standin, MAYA)
     assert not any("You're in!" in t for t in dms)
     assert any("You've left" in t for t in dms)

@@ -8,17 +8,21 @@ from collections.abc import Iterator
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.clock import FakeClock
-from bot.db.engine import make_sessionmaker
-from bot.runtime import LocalServer
+from bot.domain.errors import UserFacingError
+from bot.features.joining import service as participants
+from bot.features.joining.export import export
+from bot.features.pairings import service as pairings
+from bot.features.rounds import service as rounds
+from bot.features.rounds.feature import ROUNDS_JOB
+from bot.features.rounds.proposals import approve
+from bot.platform.clock import FakeClock
+from bot.platform.db.engine import make_sessionmaker
+from bot.platform.local import LocalServer
+from bot.platform.slack.listeners import actor_for
 from bot.sandbox import SlackDriver, SlackStandIn
-from bot.services import pairings, participants, rounds
-from bot.services.errors import UserFacingError
-from bot.services.proposals import approve
 from tests.e2e.flows import assert_slack_accepted_everything, home, open_modal, replies, text_of
 from tests.e2e.rounds_setup import (
     ADMIN,
-    ADMIN_CHANNEL,
     TEAM,
     Person,
     enrol,
@@ -55,9 +59,10 @@ async def paired(
     await enrol(standin, engine, clock, PAIR)
     sessionmaker = make_sessionmaker(engine)
     owner = bot.runtime.ctx.owner
-    round_id = await rounds.request_round(sessionmaker, clock, TEAM, ADMIN, ADMIN_CHANNEL, owner)
+    admin = actor_for(bot.runtime.ctx, TEAM, ADMIN)
+    round_id, _ = await rounds.request_round(sessionmaker, clock, admin, owner)
     await rounds.compute_round(sessionmaker, clock, round_id, owner)
-    decision = await approve(sessionmaker, clock, TEAM, round_id, ADMIN)
+    decision = await approve(sessionmaker, clock, admin, round_id)
     assert decision.changed, decision.notice
     await send_all(bot, clock)
 
@@ -77,7 +82,9 @@ async def test_the_pair_shows_on_both_homes(
     assert f"<@{JUNIOR}>" in leader_home and "you share career insight back" in leader_home
     admin_home = text_of(await home(slack, standin, ADMIN))
     assert "Active pairs*\\n1" in admin_home and "Run a matching round" in admin_home
-    exported = await participants.export(make_sessionmaker(engine), clock, TEAM, JUNIOR)
+    exported = await export(
+        make_sessionmaker(engine), clock, actor_for(bot.runtime.ctx, TEAM, JUNIOR)
+    )
     (mine,) = exported["pairings"]
     assert mine["partner_slack_user_id"] == LEADER and mine["status"] == "active"
 
@@ -117,7 +124,9 @@ async def test_someone_elses_pairing_cannot_be_ended(
     (pairing,) = await pairings_in_db(engine)
     sessionmaker = make_sessionmaker(engine)
     with pytest.raises(UserFacingError):
-        await pairings.end_pairing(sessionmaker, clock, TEAM, "U01MAYA", pairing.id)
+        await pairings.end_pairing(
+            sessionmaker, clock, actor_for(bot.runtime.ctx, TEAM, "U01MAYA"), pairing.id
+        )
     assert (await pairings_in_db(engine))[0].status == "active"
 
 
@@ -129,12 +138,14 @@ async def test_a_partner_who_leaves_ends_the_pairing_and_leaves_no_trace(
     clock: FakeClock,
     bot: LocalServer,
 ) -> None:
-    await participants.leave(make_sessionmaker(engine), clock, TEAM, JUNIOR)
+    await participants.leave(
+        make_sessionmaker(engine), clock, actor_for(bot.runtime.ctx, TEAM, JUNIOR)
+    )
     (pairing,) = await pairings_in_db(engine)
     assert pairing.status == "ended" and pairing.end_cause == "left"
     assert JUNIOR not in (pairing.mentor_user_id, pairing.leader_user_id)
     (old,) = await rounds_in_db(engine)
-    assert JUNIOR not in text_of(old.proposal or {})
+    assert old.proposal is not None and JUNIOR not in old.proposal.model_dump_json()
     await send_all(bot, clock)
     assert "left Flipside" in dms(standin, LEADER)[-1]
 
@@ -169,15 +180,17 @@ async def test_an_automatic_round_runs_on_its_day_and_can_skip_approval(
     scheduler = bot.runtime.scheduler
     await scheduler.plan()
     await scheduler.plan()  # a second replica's planner: still one round
-    await scheduler.rounds()
+    await scheduler.run(ROUNDS_JOB)
     (rnd,) = await rounds_in_db(engine)
     assert rnd.trigger == "schedule" and rnd.status == "approved" and rnd.decided_by is None
     await send_all(bot, clock)
-    assert len(await pairings_in_db(engine)) == len((rnd.proposal or {})["pairs"])
+    assert rnd.proposal is not None
+    assert len(await pairings_in_db(engine)) == len(rnd.proposal.pairs)
     (posted,) = proposals(standin)
     assert "automatically" in text_of(posted.blocks or [])
     # The unmatched are told when the next round is: next Monday.
-    unmatched = (rnd.proposal or {})["unmatched"][0]["user"]
+    assert rnd.proposal is not None
+    unmatched = rnd.proposal.unmatched[0].user
     assert "Monday 12 January" in dms(standin, unmatched)[-1]
 
 
@@ -187,8 +200,10 @@ async def test_the_weights_settings_shape_the_scores(
     await enrol(standin, engine, clock, PAIR)
     sessionmaker = make_sessionmaker(engine)
     owner = bot.runtime.ctx.owner
-    round_id = await rounds.request_round(sessionmaker, clock, TEAM, ADMIN, ADMIN_CHANNEL, owner)
+    admin = actor_for(bot.runtime.ctx, TEAM, ADMIN)
+    round_id, _ = await rounds.request_round(sessionmaker, clock, admin, owner)
     await rounds.compute_round(sessionmaker, clock, round_id, owner, {"weight_pair": 50.0})
     (rnd,) = await rounds_in_db(engine)
-    (pair,) = (rnd.proposal or {})["pairs"]
-    assert pair["score"] >= 50
+    assert rnd.proposal is not None
+    (pair,) = rnd.proposal.pairs
+    assert pair.score >= 50

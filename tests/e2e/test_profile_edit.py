@@ -10,8 +10,8 @@ from datetime import timedelta
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.clock import FakeClock
-from bot.runtime import LocalServer
+from bot.platform.clock import FakeClock
+from bot.platform.local import LocalServer
 from bot.sandbox import SlackDriver, SlackStandIn
 from tests.e2e.flows import (
     AI,

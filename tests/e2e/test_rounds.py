@@ -10,13 +10,14 @@ from collections.abc import Iterator
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.clock import FakeClock
-from bot.db.engine import make_sessionmaker
-from bot.runtime import LocalServer
+from bot.features.joining import service as participants
+from bot.kit.ids import Action
+from bot.platform.clock import FakeClock
+from bot.platform.db.engine import make_sessionmaker
+from bot.platform.local import LocalServer
+from bot.platform.slack.listeners import actor_for
 from bot.sandbox import SlackDriver, SlackStandIn
 from bot.sandbox.records import PostedMessage
-from bot.services import participants
-from bot.slack.ids import Action
 from tests.e2e.flows import assert_slack_accepted_everything, home, replies, text_of
 from tests.e2e.rounds_setup import (
     ADMIN,
@@ -76,10 +77,10 @@ async def test_a_round_of_thirty_is_proposed_approved_and_introduced_once(
     assert any("Computing" in t for t in replies(standin, ADMIN))
     (rnd,) = await rounds_in_db(engine)
     assert rnd.status == "proposed" and rnd.proposal is not None
-    pairs = rnd.proposal["pairs"]
+    pairs = rnd.proposal.pairs
     assert len(pairs) >= 12
     shown = text_of(proposal.blocks or [])
-    assert f"<@{pairs[0]['mentor']}>" in shown and f"<@{pairs[0]['leader']}>" in shown
+    assert f"<@{pairs[0].mentor}>" in shown and f"<@{pairs[0].leader}>" in shown
     assert "Time zones too far apart" in shown  # Tokyo and Los Angeles
     # Approve, double-clicked: two requests at once.
     results = await asyncio.gather(
@@ -96,7 +97,7 @@ async def test_a_round_of_thirty_is_proposed_approved_and_introduced_once(
         posted = intros(standin, p.mentor_user_id, p.leader_user_id)
         assert len(posted) == 1, (p.mentor_user_id, p.leader_user_id, posted)
         assert f"<@{p.mentor_user_id}>" in posted[0] and f"<@{p.leader_user_id}>" in posted[0]
-    unmatched = [u["user"] for u in rnd.proposal["unmatched"]]
+    unmatched = [u.user for u in rnd.proposal.unmatched]
     assert {"U02J015", "U02L013"} <= set(unmatched)
     for user in unmatched:
         (dm,) = dms(standin, user)[-1:]
@@ -125,8 +126,10 @@ async def test_a_participant_who_left_makes_the_proposal_stale(
 ) -> None:
     (rnd,) = await rounds_in_db(engine)
     assert rnd.proposal is not None
-    leaver = rnd.proposal["pairs"][0]["mentor"]
-    await participants.leave(make_sessionmaker(engine), clock, TEAM, leaver)
+    leaver = rnd.proposal.pairs[0].mentor
+    await participants.leave(
+        make_sessionmaker(engine), clock, actor_for(bot.runtime.ctx, TEAM, leaver)
+    )
     await slack.click(ADMIN, Action.ROUND_APPROVE, channel_id=ADMIN_CHANNEL, message_ts=proposal.ts)
     await standin.wait_for(lambda: any("recompute" in t.lower() for t in replies(standin, ADMIN)))
     assert await pairings_in_db(engine) == []
@@ -145,7 +148,7 @@ async def test_a_participant_who_left_makes_the_proposal_stale(
     await standin.wait_for(lambda: len(proposals(standin)) == 2)
     old, new = await rounds_in_db(engine)
     assert old.status == "superseded"
-    assert new.proposal is not None and leaver not in text_of(new.proposal)
+    assert new.proposal is not None and leaver not in new.proposal.model_dump_json()
     fresh = proposals(standin)[-1]
     await slack.click(ADMIN, Action.ROUND_APPROVE, channel_id=ADMIN_CHANNEL, message_ts=fresh.ts)
     await standin.wait_for(lambda: "Approved" in text_of(current(standin, fresh).blocks or []))
@@ -215,10 +218,10 @@ async def test_a_dropped_pair_is_not_introduced_and_both_are_told(
 ) -> None:
     (rnd,) = await rounds_in_db(engine)
     assert rnd.proposal is not None
-    first = rnd.proposal["pairs"][0]
+    first = rnd.proposal.pairs[0]
     await slack.click(
         ADMIN,
-        f"{Action.ROUND_DROP_PAIR}:{first['i']}",
+        f"{Action.ROUND_DROP_PAIR}:{first.i}",
         channel_id=ADMIN_CHANNEL,
         message_ts=proposal.ts,
     )
@@ -226,8 +229,8 @@ async def test_a_dropped_pair_is_not_introduced_and_both_are_told(
     await slack.click(ADMIN, Action.ROUND_APPROVE, channel_id=ADMIN_CHANNEL, message_ts=proposal.ts)
     await standin.wait_for(lambda: "Approved" in text_of(current(standin, proposal).blocks or []))
     await send_all(bot, clock)
-    assert intros(standin, first["mentor"], first["leader"]) == []
-    for user in (first["mentor"], first["leader"]):
+    assert intros(standin, first.mentor, first.leader) == []
+    for user in (first.mentor, first.leader):
         assert any("next round" in t.lower() for t in dms(standin, user))
 
 

@@ -14,8 +14,8 @@ import os
 import sys
 from datetime import datetime, timedelta
 
-from bot.db.engine import make_engine
-from bot.services.outbox import store
+from bot.platform.db.engine import make_engine
+from bot.platform.outbox import store
 
 
 async def claim_then_crash(url: str, lease: float, now: datetime, owner: str) -> None:

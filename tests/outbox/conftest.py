@@ -8,10 +8,9 @@ from datetime import timedelta
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.clock import FakeClock
-from bot.db.engine import make_sessionmaker
-from bot.sandbox import SlackStandIn, demo_workspace
-from bot.services.outbox import (
+from bot.platform.clock import FakeClock
+from bot.platform.db.engine import make_sessionmaker
+from bot.platform.outbox import (
     DeliveryHooks,
     Dispatcher,
     DispatcherConfig,
@@ -19,6 +18,7 @@ from bot.services.outbox import (
     SlackSender,
     enqueue,
 )
+from bot.sandbox import SlackStandIn, demo_workspace
 
 TEAM = "T0FLIPSIDE"
 PEOPLE = ["U01MAYA", "U01DANIEL", "U01GRACE", "U01JAMAL", "U01LUCAS", "U01HELEN"]
@@ -39,8 +39,12 @@ async def make_dispatcher(
     """Builds dispatchers (one per simulated replica) that share the database and the clock."""
     senders: list[SlackSender] = []
 
+    async def blank_home(team_id: str, user_id: str) -> dict[str, object]:
+        text = {"type": "mrkdwn", "text": f"<@{user_id}>'s Home"}
+        return {"type": "home", "blocks": [{"type": "section", "text": text}]}
+
     async def make(**config: object) -> Dispatcher:
-        sender = SlackSender(standin.bot_token, standin.api_url)
+        sender = SlackSender(standin.bot_token, standin.api_url, home=blank_home)
         await sender.start()
         senders.append(sender)
         defaults: dict[str, object] = {"rate_per_second": 1000.0, "burst": 1000}

@@ -18,12 +18,11 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.clock import Clock, FakeClock, SystemClock
-from bot.db import migrate
-from bot.db.engine import make_engine, make_sessionmaker
-from bot.db.models import OutboxMessage
-from bot.sandbox import SlackStandIn
-from bot.services.outbox import (
+from bot.platform.clock import Clock, FakeClock, SystemClock
+from bot.platform.db import migrate
+from bot.platform.db.engine import make_engine, make_sessionmaker
+from bot.platform.db.models import OutboxMessage
+from bot.platform.outbox import (
     DeliveryHooks,
     Dispatcher,
     DispatcherConfig,
@@ -32,6 +31,7 @@ from bot.services.outbox import (
     enqueue,
     store,
 )
+from bot.sandbox import SlackStandIn
 from tests.conftest import requires_postgres
 from tests.outbox.conftest import PEOPLE, TEAM, later, put, sent_texts
 

@@ -8,11 +8,11 @@ from datetime import timedelta
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.clock import FakeClock
-from bot.db.engine import make_sessionmaker
-from bot.db.models import OutboxMessage
+from bot.platform.clock import FakeClock
+from bot.platform.db.engine import make_sessionmaker
+from bot.platform.db.models import OutboxMessage
+from bot.platform.outbox import DeadLetter, OutboundMessage, cancel, enqueue, store
 from bot.sandbox import SlackStandIn
-from bot.services.outbox import DeadLetter, OutboundMessage, cancel, enqueue, store
 from tests.outbox.conftest import TEAM, MakeDispatcher, later, put, sent_texts
 
 
@@ -193,9 +193,9 @@ async def test_a_participant_whose_account_is_gone_is_paused(
     engine: AsyncEngine, clock: FakeClock, standin: SlackStandIn, make_dispatcher: MakeDispatcher
 ) -> None:
     """The service layer's dead-letter hook reacts to a permanent error for one person's DM."""
+    from bot.domain.people import SlackPerson
     from bot.domain.profile import ProfileForm
-    from bot.services import participants
-    from bot.services.participants import SlackPerson
+    from bot.features.joining import service as participants
 
     sessionmaker = make_sessionmaker(engine)
     program, _ = await participants.get_profile(sessionmaker, clock, TEAM, "U01MAYA")

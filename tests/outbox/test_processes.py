@@ -20,9 +20,9 @@ import httpx
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.clock import FakeClock, SystemClock
-from bot.db.engine import make_sessionmaker
-from bot.db.models import OutboxMessage
+from bot.platform.clock import FakeClock, SystemClock
+from bot.platform.db.engine import make_sessionmaker
+from bot.platform.db.models import OutboxMessage
 from bot.sandbox import SlackStandIn
 from tests.conftest import requires_postgres
 from tests.outbox.conftest import MakeDispatcher, later, put, sent_texts

@@ -15,14 +15,16 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.clock import FakeClock
-from bot.config import Settings, load_settings
-from bot.db.engine import make_sessionmaker
-from bot.db.models import OutboxMessage
-from bot.runtime import LocalServer, Runtime
+from bot.features.rounds.feature import ROUNDS_JOB
+from bot.platform.clock import FakeClock
+from bot.platform.config import Settings, load_settings
+from bot.platform.db.engine import make_sessionmaker
+from bot.platform.db.models import OutboxMessage
+from bot.platform.local import LocalServer
+from bot.platform.outbox import OutboundMessage, enqueue
+from bot.platform.runtime import Runtime
+from bot.platform.scheduler import DISPATCH_JOB, PLAN_JOB, REAP_JOB
 from bot.sandbox import SlackStandIn
-from bot.scheduler import DISPATCH_JOB, PLAN_JOB, REAP_JOB, ROUNDS_JOB
-from bot.services.outbox import OutboundMessage, enqueue
 from tests.outbox.conftest import TEAM, put, sent_texts
 
 

@@ -27,13 +27,12 @@ from hypothesis.stateful import (
 from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.clock import FakeClock
-from bot.db import migrate
-from bot.db.engine import make_engine, make_sessionmaker
-from bot.db.models import OutboxMessage
 from bot.domain.delivery import Status
-from bot.sandbox import SlackStandIn, demo_workspace
-from bot.services.outbox import (
+from bot.platform.clock import FakeClock
+from bot.platform.db import migrate
+from bot.platform.db.engine import make_engine, make_sessionmaker
+from bot.platform.db.models import OutboxMessage
+from bot.platform.outbox import (
     DeliveryHooks,
     Dispatcher,
     DispatcherConfig,
@@ -43,6 +42,7 @@ from bot.services.outbox import (
     enqueue,
     store,
 )
+from bot.sandbox import SlackStandIn, demo_workspace
 from tests.conftest import PG_URL
 from tests.outbox.conftest import PEOPLE, TEAM
 

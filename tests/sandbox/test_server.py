@@ -1,4 +1,8 @@
-"""The stand-in answers like Slack, through slack_sdk's own AsyncWebClient."""
+"""The stand-in answers like Slack, through slack_sdk's own AsyncWebClient.
+
+Auth, messages, conversations, users, the timeline and waiting; views are in `test_server_views`,
+file uploads and response URLs in `test_server_files_and_responses`.
+"""
 
 from __future__ import annotations
 
@@ -8,42 +12,12 @@ from typing import Any
 
 import httpx
 import pytest
-from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.sandbox import BlockKitValidator, SlackStandIn, demo_workspace, find_schema_dir
 
 from .conftest import TOKEN
-
-
-def section(t: str) -> dict[str, Any]:
-    return {"type": "section", "text": {"type": "mrkdwn", "text": t}}
-
-
-def modal(title: str = "Join the program", **extra: Any) -> dict[str, Any]:
-    return {
-        "type": "modal",
-        "callback_id": "join",
-        "title": {"type": "plain_text", "text": title},
-        "submit": {"type": "plain_text", "text": "Join"},
-        "blocks": [
-            {
-                "type": "input",
-                "block_id": "goal",
-                "label": {"type": "plain_text", "text": "Goal"},
-                "element": {"type": "plain_text_input", "action_id": "goal_input"},
-            }
-        ],
-        **extra,
-    }
-
-
-async def slack_error(call: Any) -> dict[str, Any]:
-    with pytest.raises(SlackApiError) as info:
-        await call
-    data: dict[str, Any] = info.value.response.data
-    assert data["ok"] is False
-    return data
+from .standin_helpers import modal, section, slack_error
 
 
 async def test_auth(standin: SlackStandIn, client: AsyncWebClient) -> None:
@@ -196,170 +170,6 @@ async def test_users_info_and_paginated_list(standin: SlackStandIn, client: Asyn
             break
     assert sorted(seen) == sorted(standin.workspace.users) and pages > 1
     assert (await slack_error(client.users_list(cursor="bogus!")))["error"] == "invalid_cursor"
-
-
-async def test_views_open_needs_a_fresh_single_use_trigger(
-    standin: SlackStandIn, client: AsyncWebClient
-) -> None:
-    trigger = standin.issue_trigger_id("U01MAYA")
-    opened = await client.views_open(trigger_id=trigger, view=modal())
-    view_id = opened["view"]["id"]
-    assert [v.id for v in standin.open_views("U01MAYA")] == [view_id]
-    assert opened["view"]["root_view_id"] == view_id and opened["view"]["hash"]
-    reused = await slack_error(client.views_open(trigger_id=trigger, view=modal()))
-    assert reused["error"] == "exchanged_trigger_id"
-    unknown = await slack_error(client.views_open(trigger_id="1.2.3", view=modal()))
-    assert unknown["error"] == "invalid_trigger_id"
-    standin.trigger_ttl = 0.01
-    late = standin.issue_trigger_id("U01MAYA")
-    await asyncio.sleep(0.05)
-    assert (await slack_error(client.views_open(trigger_id=late, view=modal())))["error"] == (
-        "expired_trigger_id"
-    )
-
-
-async def test_invalid_views_are_refused_with_messages(
-    standin: SlackStandIn, client: AsyncWebClient
-) -> None:
-    trigger = standin.issue_trigger_id("U01MAYA")
-    too_long = modal(title="Tell us about your mentoring goals")
-    data = await slack_error(client.views_open(trigger_id=trigger, view=too_long))
-    assert data["error"] == "invalid_arguments"
-    assert any("title" in m for m in data["response_metadata"]["messages"])
-    # the refused call did not use the trigger up
-    as_string: Any = json.dumps(modal())  # form-encoded clients send the view as a JSON string
-    assert (await client.views_open(trigger_id=trigger, view=as_string))["ok"]
-    home = await slack_error(client.views_publish(user_id="U01MAYA", view=modal()))
-    assert home["error"] == "invalid_arguments"
-
-
-async def test_views_update_push_and_publish(standin: SlackStandIn, client: AsyncWebClient) -> None:
-    opened = await client.views_open(
-        trigger_id=standin.issue_trigger_id("U01MAYA"), view=modal(external_id="join-maya")
-    )
-    view = opened["view"]
-    by_external = await client.views_update(
-        external_id="join-maya", view=modal("Step 2", external_id="join-maya")
-    )
-    assert by_external["view"]["id"] == view["id"]
-    assert by_external["view"]["title"]["text"] == "Step 2"
-    updated = await client.views_update(
-        view_id=view["id"], hash=by_external["view"]["hash"], view=modal("Step 3")
-    )
-    assert updated["view"]["id"] == view["id"] and updated["view"]["hash"] != view["hash"]
-    stale = await slack_error(
-        client.views_update(view_id=view["id"], hash=view["hash"], view=modal())
-    )
-    assert stale["error"] == "hash_conflict"
-    assert standin.views[view["id"]].view["title"]["text"] == "Step 3"
-    for n in (2, 3):
-        await client.views_push(trigger_id=standin.issue_trigger_id("U01MAYA"), view=modal(f"P{n}"))
-    assert [v.view["title"]["text"] for v in standin.open_views("U01MAYA")] == [
-        "Step 3",
-        "P2",
-        "P3",
-    ]
-    assert standin.open_views("U01MAYA")[-1].previous_view_id == standin.open_views("U01MAYA")[1].id
-    full = await slack_error(
-        client.views_push(trigger_id=standin.issue_trigger_id("U01MAYA"), view=modal())
-    )
-    assert full["error"] == "push_limit_reached"
-    standin.close_views("U01MAYA")
-    gone = await slack_error(client.views_update(view_id=view["id"], view=modal()))
-    assert gone["error"] == "not_found"
-    home = {"type": "home", "blocks": [section("Welcome to Flipside")]}
-    published = await client.views_publish(user_id="U01LENA", view=home)
-    republished = await client.views_publish(user_id="U01LENA", view=home)
-    assert published["view"]["id"] == republished["view"]["id"]
-    assert standin.home_views["U01LENA"]["blocks"][0]["text"]["text"] == "Welcome to Flipside"
-    assert [e.kind for e in standin.timeline].count("home") == 2
-    unknown = await slack_error(client.views_publish(user_id="U0NOBODY", view=home))
-    assert unknown["error"] == "user_not_found"
-
-
-async def test_three_step_file_upload(standin: SlackStandIn, client: AsyncWebClient) -> None:
-    result = await client.files_upload_v2(
-        channel="U01MAYA",
-        content=b"BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n",
-        filename="session.ics",
-        title="Your session",
-        initial_comment="Add it to your calendar",
-    )
-    file_id = result["file"]["id"]
-    stored = standin.files[file_id]
-    assert (
-        stored.content == b"BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n" and stored.title == "Your session"
-    )
-    shared = standin.messages_for("U01MAYA")[-1]
-    assert shared.files == [file_id] and shared.text == "Add it to your calendar"
-    assert standin.timeline[-1].kind == "file"
-
-
-async def test_completing_without_upload_fails(client: AsyncWebClient) -> None:
-    url = await client.files_getUploadURLExternal(filename="a.ics", length=10)
-    assert url["upload_url"].endswith(f"/upload/{url['file_id']}")
-    never_sent = client.files_completeUploadExternal(
-        files=[{"id": url["file_id"], "title": "A"}], channel_id="C0ADMINS"
-    )
-    assert (await slack_error(never_sent))["error"] == "file_not_found"
-    unknown = client.files_completeUploadExternal(files=[{"id": "F0NONE"}], channel_id="C0ADMINS")
-    assert (await slack_error(unknown))["error"] == "file_not_found"
-    missing = client.api_call("files.getUploadURLExternal", params={"filename": "a.ics"})
-    assert (await slack_error(missing))["error"] == "invalid_arguments"
-
-
-async def test_multipart_upload_is_accepted(standin: SlackStandIn, client: AsyncWebClient) -> None:
-    url = await client.files_getUploadURLExternal(filename="notes.txt", length=5)
-    async with httpx.AsyncClient() as http:
-        sent = await http.post(url["upload_url"], files={"file": ("notes.txt", b"hello")})
-    assert sent.status_code == 200
-    done = await client.files_completeUploadExternal(files=[{"id": url["file_id"]}])
-    assert done["files"][0]["title"] == "notes.txt"
-    assert standin.files[url["file_id"]].content == b"hello"
-
-
-async def test_response_url(standin: SlackStandIn) -> None:
-    url = standin.new_response_url("U01MAYA", "D01MAYA")
-    async with httpx.AsyncClient() as http:
-        first = await http.post(url, json={"text": "Only you can see this"})
-        second = await http.post(url, json={"text": "Everyone", "response_type": "in_channel"})
-        bad = await http.post(url, json={"blocks": [{"type": "nonsense"}]})
-        for _ in range(3):
-            assert (await http.post(url, json={"text": "more"})).status_code == 200
-        spent = await http.post(url, json={"text": "sixth"})
-        standin.response_url_ttl = 0
-        expired = await http.post(
-            standin.new_response_url("U01MAYA", "D01MAYA"), json={"text": "x"}
-        )
-    assert first.status_code == 200 and first.text == "ok"
-    assert standin.messages[0].ephemeral_user == "U01MAYA" and standin.messages[0].via == (
-        "response_url"
-    )
-    assert second.status_code == 200 and standin.messages[1].ephemeral_user is None
-    assert bad.status_code == 400 and bad.text == "invalid_blocks"
-    assert spent.status_code == 404 and spent.text == "expired_url"
-    assert expired.status_code == 404
-    assert standin.calls_to("response_url")[0].args == {"text": "Only you can see this"}
-
-
-async def test_response_url_replaces_and_deletes_the_original(
-    standin: SlackStandIn, client: AsyncWebClient
-) -> None:
-    posted = await client.chat_postMessage(channel="U01MAYA", text="Accept the match?")
-    url = standin.new_response_url("U01MAYA", posted["channel"], message_ts=posted["ts"])
-    async with httpx.AsyncClient() as http:
-        await http.post(url, json={"text": "Accepted", "replace_original": True})
-        assert standin.messages[0].text == "Accepted" and standin.messages[0].updated
-        await http.post(url, json={"delete_original": "true"})
-    assert standin.messages[0].deleted
-    assert standin.messages_for("U01MAYA") == []
-
-
-def test_record_ack(standin: SlackStandIn) -> None:
-    assert standin.record_ack("U01MAYA", "D01MAYA", {}) is None
-    msg = standin.record_ack("U01MAYA", "D01MAYA", {"text": "Working on it"})
-    assert msg is not None and msg.via == "ack" and msg.ephemeral_user == "U01MAYA"
-    assert standin.timeline[-1].kind == "ephemeral" and standin.timeline[-1].user_ids == ["U01MAYA"]
 
 
 async def test_channel_names_timeline_and_schema_mode(

@@ -1,0 +1,15 @@
+"""The features, each a folder of its own (see docs/DESIGN.md, "Adding a feature").
+
+The order is the order of the help's command list."""
+
+from bot.features.help.feature import FEATURE as HELP
+from bot.features.home.feature import FEATURE as HOME
+from bot.features.joining.feature import FEATURE as JOINING
+from bot.features.pairings.feature import FEATURE as PAIRINGS
+from bot.features.program.feature import FEATURE as PROGRAM
+from bot.features.rounds.feature import FEATURE as ROUNDS
+from bot.platform.feature import Feature
+
+FEATURES: tuple[Feature, ...] = (JOINING, PAIRINGS, HELP, HOME, ROUNDS, PROGRAM)
+
+__all__ = ["FEATURES", "Feature"]

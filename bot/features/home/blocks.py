@@ -1,0 +1,183 @@
+"""The App Home tab: a person's own page, and for admins the program at a glance."""
+
+from __future__ import annotations
+
+from bot.domain.lifecycle import PairingStatus, ParticipantStatus
+from bot.domain.pairing import MyPairing, Side
+from bot.domain.profile import Profile
+from bot.domain.program import Overview
+from bot.features.joining.messages import summary_lines
+from bot.kit.blocks import Json, actions, button, context, divider, header, md, plain, section
+from bot.kit.ids import Action
+from bot.kit.ids import Block as B
+from bot.kit.payloads import PairingRef
+from bot.kit.text import date_token, day, escape
+
+WAITING_SHOWN = 20
+PAIRINGS_SHOWN = 3  # capacity is at most 3
+
+
+def home_view(
+    user_id: str,
+    profile: Profile | None,
+    overview: Overview | None,
+    pairings: list[MyPairing] | None = None,
+) -> Json:
+    blocks = [header("Flipside reverse mentoring")]
+    blocks += _own_page(profile, pairings or []) if profile else _welcome(user_id)
+    if overview is not None:
+        blocks += _admin_panel(overview)
+    return {"type": "home", "blocks": blocks[:100]}
+
+
+def _welcome(user_id: str) -> list[Json]:
+    return [
+        section(
+            f"Hi <@{user_id}>! Flipside pairs early-career colleagues who teach with leaders who "
+            "want to learn, and the learning flows both ways: leaders share career insight back.",
+            block_id=B.HOME_WELCOME,
+        ),
+        divider(),
+        section(
+            "*How it works*\n"
+            "1. You opt in and say what you can share and what you want to learn.\n"
+            "2. The program team runs a matching round and I introduce you to your partner.\n"
+            "3. You book short sessions here in Slack; I keep your notes and send reminders.",
+            block_id=B.HOME_HOW,
+        ),
+        actions(
+            B.HOME_ACTIONS,
+            [
+                button("Join the program", Action.HOME_JOIN, style="primary"),
+                button("Show commands", Action.HOME_HELP),
+            ],
+        ),
+        context("Or type `/mentor join` in any channel."),
+    ]
+
+
+def _status(profile: Profile, partners: int) -> str:
+    if profile.status == ParticipantStatus.PAUSED and profile.paused_until:
+        return f":double_vertical_bar: *Paused* until {day(profile.paused_until)}"
+    if profile.status == ParticipantStatus.PAUSED:
+        return ":double_vertical_bar: *Paused*: press *Resume now* when you're ready to take part"
+    if partners >= profile.summary.capacity:
+        return ":large_green_circle: *Active* and paired: enjoy your sessions"
+    return ":large_green_circle: *Active*: you'll be included in the next matching round"
+
+
+def _pairing_blocks(pairings: list[MyPairing]) -> list[Json]:
+    if not pairings:
+        return [
+            section(
+                "*Your partner and next session*\nNot matched yet. When the program team runs "
+                "the next matching round, I'll introduce you to your partner in a group message, "
+                "and your sessions will show here.",
+                block_id=B.HOME_PAIRING,
+            )
+        ]
+    heading = "*Your partner*" if len(pairings) == 1 else "*Your partners*"
+    out = [section(heading, block_id=B.HOME_PAIRING)]
+    for p in pairings[:PAIRINGS_SHOWN]:
+        side = (
+            "You share what you know; they share career insight back"
+            if p.i_am == Side.MENTOR
+            else "They share what they know; you share career insight back"
+        )
+        title = f", {escape(p.partner_title)}" if p.partner_title else ""
+        paused = (
+            "  ·  :double_vertical_bar: paused for a break"
+            if p.status == PairingStatus.PAUSED
+            else ""
+        )
+        since = date_token(p.since)
+        out.append(
+            {
+                "type": "section",
+                "block_id": f"{B.HOME_PAIRING}_{p.id}",
+                "text": md(
+                    f"<@{p.partner_id}>{title}\n{side}. Paired since {since}{paused}.\n"
+                    "_Next session: none booked yet. The leader proposes a time in your group "
+                    "message._"
+                ),
+                "accessory": {
+                    "type": "overflow",
+                    "action_id": Action.HOME_END_PAIRING,
+                    "options": [
+                        {
+                            "text": plain("End this pairing…"),
+                            "value": PairingRef(pairing_id=p.id).dump(),
+                        },
+                    ],
+                },
+            }
+        )
+    return out
+
+
+def _own_page(profile: Profile, pairings: list[MyPairing]) -> list[Json]:
+    pause = (
+        button("Resume now", Action.HOME_RESUME)
+        if profile.status == ParticipantStatus.PAUSED
+        else button("Pause", Action.HOME_PAUSE)
+    )
+    return [
+        section(_status(profile, len(pairings)), block_id=B.HOME_WELCOME),
+        section(
+            "*Your profile*\n" + "\n".join(summary_lines(profile.summary)), block_id=B.HOME_PROFILE
+        ),
+        *_pairing_blocks(pairings),
+        actions(
+            B.HOME_ACTIONS,
+            [
+                button("Edit profile", Action.HOME_EDIT, style="primary"),
+                pause,
+                button("Leave", Action.HOME_LEAVE, style="danger"),
+                button("Show commands", Action.HOME_HELP),
+            ],
+        ),
+    ]
+
+
+def _admin_panel(overview: Overview) -> list[Json]:
+    roles = overview.by_role
+    statuses = overview.by_status
+    waiting = overview.waiting
+    pairs = overview.pairs
+    latest = "None yet"
+    if overview.latest_round:
+        number, state = overview.latest_round
+        latest = f"#{number}, {state}"
+    names = ", ".join(f"<@{u}>" for u in waiting[:WAITING_SHOWN])
+    if len(waiting) > WAITING_SHOWN:
+        names += f" and {len(waiting) - WAITING_SHOWN} more"
+    return [
+        divider(),
+        header("Program at a glance (admins)"),
+        {
+            "type": "section",
+            "block_id": B.HOME_ADMIN,
+            "fields": [
+                {"type": "mrkdwn", "text": f"*Sharing (reverse mentors)*\n{roles.get('share', 0)}"},
+                {"type": "mrkdwn", "text": f"*Learning (leaders)*\n{roles.get('learn', 0)}"},
+                {"type": "mrkdwn", "text": f"*Both*\n{roles.get('both', 0)}"},
+                {"type": "mrkdwn", "text": f"*Paused*\n{statuses.get('paused', 0)}"},
+                {"type": "mrkdwn", "text": f"*Active pairs*\n{pairs.get('active', 0)}"},
+                {"type": "mrkdwn", "text": f"*Pairs on a break*\n{pairs.get('paused', 0)}"},
+                {
+                    "type": "mrkdwn",
+                    "text": f"*Pairs ended early*\n{pairs.get('ended_by_participant', 0)}",
+                },
+                {"type": "mrkdwn", "text": f"*Latest round*\n{latest}"},
+            ],
+        },
+        section(f"*Waiting for a match ({len(waiting)})*\n{names or 'Nobody yet.'}"),
+        actions(
+            B.HOME_ADMIN_ACTIONS,
+            [
+                button("Run a matching round", Action.HOME_MATCH, style="primary"),
+                button("Program settings", Action.HOME_SETTINGS),
+            ],
+        ),
+        context("Admins see who takes part and counts; never anyone's notes or private lists."),
+    ]

@@ -1,0 +1,70 @@
+"""What someone's Home tab shows, read in one go: their profile and partners, and for program
+admins the program at a glance (counts only)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.domain.lifecycle import ParticipantStatus
+from bot.domain.pairing import MyPairing
+from bot.domain.profile import Profile
+from bot.domain.program import Overview
+from bot.features.joining.records import find, to_profile
+from bot.features.pairings.service import live_members, read_counts, read_my_pairings
+from bot.features.program.service import is_admin, load_program
+from bot.features.rounds.proposals import read_latest_round
+from bot.platform.actor import Actor
+from bot.platform.clock import Clock
+from bot.platform.db.engine import SessionMaker
+from bot.platform.db.models import Participant
+
+
+@dataclass(frozen=True)
+class HomePage:
+    user_id: str
+    profile: Profile | None
+    pairings: list[MyPairing]
+    overview: Overview | None  # for program admins only
+
+
+async def home_page(sessionmaker: SessionMaker, clock: Clock, actor: Actor) -> HomePage:
+    program = await load_program(sessionmaker, clock, actor.team_id)
+    admin = await is_admin(sessionmaker, actor)
+    async with sessionmaker() as session:
+        participant = await find(session, actor.team_id, actor.user_id)
+        profile = to_profile(participant, program) if participant else None
+        mine = await read_my_pairings(session, actor.team_id, actor.user_id) if profile else []
+        overview = await read_overview(session, actor.team_id) if admin else None
+    return HomePage(actor.user_id, profile, mine, overview)
+
+
+async def read_overview(session: AsyncSession, team_id: str) -> Overview:
+    roles = await session.execute(
+        select(Participant.role, func.count())
+        .where(Participant.team_id == team_id)
+        .group_by(Participant.role)
+    )
+    statuses = await session.execute(
+        select(Participant.status, func.count())
+        .where(Participant.team_id == team_id)
+        .group_by(Participant.status)
+    )
+    waiting = await session.scalars(
+        select(Participant.slack_user_id)
+        .where(
+            Participant.team_id == team_id,
+            Participant.status == ParticipantStatus.ACTIVE,
+            Participant.slack_user_id.not_in(live_members(team_id)),
+        )
+        .order_by(Participant.joined_at)
+    )
+    return Overview(
+        by_role={str(r): n for r, n in roles.all()},
+        by_status={str(s): n for s, n in statuses.all()},
+        waiting=tuple(waiting.all()),
+        pairs=await read_counts(session, team_id),
+        latest_round=await read_latest_round(session, team_id),
+    )

@@ -1,0 +1,35 @@
+"""The Home tab: drawn when someone opens it, and whenever a use case says it changed (those
+refreshes go through the outbox, rendered when they are sent)."""
+
+from __future__ import annotations
+
+from bot.features.home.blocks import home_view
+from bot.features.home.service import home_page
+from bot.kit.blocks import Json
+from bot.platform.context import AppContext
+from bot.platform.outbox import HomeRenderer
+from bot.platform.slack.listeners import Listeners, actor_for
+from bot.platform.slack.requests import Request
+
+
+def renderer(ctx: AppContext) -> HomeRenderer:
+    async def render(team_id: str, user_id: str) -> Json:
+        page = await home_page(ctx.sessionmaker, ctx.clock, actor_for(ctx, team_id, user_id))
+        return home_view(page.user_id, page.profile, page.overview, page.pairings)
+
+    return render
+
+
+def register(on: Listeners) -> None:
+    ctx = on.ctx
+    render = renderer(ctx)
+
+    @on.event("app_home_opened", subscription="app_home_opened")
+    async def home_opened(r: Request) -> None:
+        event = r.body.get("event")
+        if not isinstance(event, dict) or event.get("tab", "home") != "home":
+            return
+        user = event.get("user")
+        if not isinstance(user, str) or not r.team_id:
+            return
+        await r.client.views_publish(user_id=user, view=await render(r.team_id, user))

@@ -1,0 +1,196 @@
+"""Settings, read from the environment (and an optional `.env`), validated once at start."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Literal
+
+from dotenv import dotenv_values
+from pydantic import Field, ValidationError, field_validator
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+SLACK_API_URL = "https://slack.com/api/"
+DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./flipside.db"
+LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
+
+# How to fix each setting, said in the one line that stops the bot when it is wrong.
+_FIXES: dict[str, str] = {
+    "SLACK_BOT_TOKEN": "copy the Bot User OAuth Token (xoxb-...) from your app's "
+    "OAuth & Permissions page",
+    "SLACK_SIGNING_SECRET": "copy the Signing Secret from your app's Basic Information page",
+    "SLACK_APP_TOKEN": "create an app-level token (xapp-...) with connections:write, "
+    "or unset it to serve HTTP",
+    "SLACK_API_URL": "use an http(s) URL ending in /api/, e.g. https://slack.com/api/",
+    "DATABASE_URL": "use sqlite+aiosqlite:///./flipside.db or "
+    "postgresql+asyncpg://user:password@host:5432/dbname",
+    "PORT": "use a whole number from 1 to 65535",
+    "HOST": "use an interface address such as 0.0.0.0 or 127.0.0.1",
+    "LOG_LEVEL": "use one of DEBUG, INFO, WARNING, ERROR",
+    "SLACK_USER_CACHE_SECONDS": "use a number of seconds from 0 to 86400, e.g. 300",
+    "OUTBOX_DISPATCH_INTERVAL": "use a number of seconds above 0, e.g. 1",
+    "OUTBOX_PLAN_INTERVAL": "use a number of seconds above 0, e.g. 60",
+    "OUTBOX_REAP_INTERVAL": "use a number of seconds above 0, e.g. 30",
+    "OUTBOX_BATCH_SIZE": "use a whole number from 1 to 1000",
+    "OUTBOX_CONCURRENCY": "use a whole number from 1 to 100",
+    "OUTBOX_RATE_PER_SECOND": "use a number of messages per second above 0, e.g. 20",
+    "OUTBOX_CHANNEL_INTERVAL": "use a number of seconds, 0 or more (Slack allows about 1)",
+    "OUTBOX_LEASE_SECONDS": "use a number of seconds, at least 30",
+    "OUTBOX_MAX_ATTEMPTS": "use a whole number from 1 to 20",
+}
+
+
+class ConfigError(Exception):
+    """A setting is missing or malformed; the message is one line meant for the operator."""
+
+
+class Settings(BaseSettings):
+    """Every setting the bot reads; the README's settings table lists the same names."""
+
+    model_config = SettingsConfigDict(extra="ignore")
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        # load_settings merges the environment and .env itself, so a test's mapping is all there is.
+        return (init_settings,)
+
+    slack_bot_token: str = Field(default="", validation_alias="SLACK_BOT_TOKEN")
+    slack_signing_secret: str = Field(default="", validation_alias="SLACK_SIGNING_SECRET")
+    slack_app_token: str = Field(default="", validation_alias="SLACK_APP_TOKEN")
+    slack_api_url: str = Field(default=SLACK_API_URL, validation_alias="SLACK_API_URL")
+    database_url: str = Field(default=DEFAULT_DATABASE_URL, validation_alias="DATABASE_URL")
+    host: str = Field(default="0.0.0.0", validation_alias="HOST")
+    port: int = Field(default=3000, ge=1, le=65535, validation_alias="PORT")
+    log_level: LogLevel = Field(default="INFO", validation_alias="LOG_LEVEL")
+    # How long what Slack says about a person (name, time zone, admin flags) is taken as fresh.
+    user_cache_seconds: float = Field(
+        default=300.0, ge=0, le=86_400, validation_alias="SLACK_USER_CACHE_SECONDS"
+    )
+
+    # Delivery of the messages the bot sends on its own (the outbox) and its clock.
+    dispatch_interval: float = Field(default=1.0, gt=0, validation_alias="OUTBOX_DISPATCH_INTERVAL")
+    plan_interval: float = Field(default=60.0, gt=0, validation_alias="OUTBOX_PLAN_INTERVAL")
+    reap_interval: float = Field(default=30.0, gt=0, validation_alias="OUTBOX_REAP_INTERVAL")
+    batch_size: int = Field(default=100, ge=1, le=1000, validation_alias="OUTBOX_BATCH_SIZE")
+    concurrency: int = Field(default=8, ge=1, le=100, validation_alias="OUTBOX_CONCURRENCY")
+    rate_per_second: float = Field(default=20.0, gt=0, validation_alias="OUTBOX_RATE_PER_SECOND")
+    channel_interval: float = Field(default=1.0, ge=0, validation_alias="OUTBOX_CHANNEL_INTERVAL")
+    lease_seconds: float = Field(default=60.0, ge=30, validation_alias="OUTBOX_LEASE_SECONDS")
+    max_attempts: int = Field(default=6, ge=1, le=20, validation_alias="OUTBOX_MAX_ATTEMPTS")
+
+    # Matching: what each preference is worth in a pair's score (README, "Matching rounds").
+    match_weight_pair: float = Field(
+        default=2.0, ge=0, le=100, validation_alias="MATCH_WEIGHT_PAIR"
+    )
+    match_weight_teach: float = Field(
+        default=3.0, gt=0, le=100, validation_alias="MATCH_WEIGHT_TEACH"
+    )
+    match_weight_learn_back: float = Field(
+        default=1.0, ge=0, le=100, validation_alias="MATCH_WEIGHT_LEARN_BACK"
+    )
+    match_weight_cross_department: float = Field(
+        default=0.5, ge=0, le=100, validation_alias="MATCH_WEIGHT_CROSS_DEPARTMENT"
+    )
+    match_weight_time_overlap: float = Field(
+        default=1.0, ge=0, le=100, validation_alias="MATCH_WEIGHT_TIME_OVERLAP"
+    )
+    match_weight_level_gap: float = Field(
+        default=1.0, ge=0, le=100, validation_alias="MATCH_WEIGHT_LEVEL_GAP"
+    )
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _upper(cls, value: object) -> object:
+        return value.strip().upper() if isinstance(value, str) else value
+
+    @field_validator("slack_api_url")
+    @classmethod
+    def _api_url(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("not an http(s) URL")
+        return value if value.endswith("/") else value + "/"
+
+    @field_validator("database_url")
+    @classmethod
+    def _database_url(cls, value: str) -> str:
+        try:
+            url = make_url(value)
+        except ArgumentError as exc:
+            raise ValueError("not a database URL") from exc
+        if url.drivername not in ("sqlite+aiosqlite", "postgresql+asyncpg"):
+            raise ValueError(f"driver {url.drivername!r} is not supported")
+        return value
+
+    @property
+    def match_weights(self) -> dict[str, float]:
+        """The weights as `MatchRules` names them."""
+        prefix = "match_"
+        return {
+            name.removeprefix(prefix): float(getattr(self, name))
+            for name in type(self).model_fields
+            if name.startswith(prefix + "weight_")
+        }
+
+    @property
+    def socket_mode(self) -> bool:
+        return bool(self.slack_app_token)
+
+
+def _problem(name: str, detail: str) -> ConfigError:
+    fix = _FIXES.get(name, "see the settings table in the README")
+    return ConfigError(f"{name} {detail}: {fix}.")
+
+
+def load_settings(
+    environ: Mapping[str, str] | None = None,
+    *,
+    env_file: Path | None = Path(".env"),
+    require_slack: bool = True,
+) -> Settings:
+    """Read and check the settings; raise ConfigError with one line naming what is wrong.
+
+    `require_slack=False` is for commands such as `migrate` that never talk to Slack.
+    """
+    env: dict[str, str] = {}
+    if env_file is not None and env_file.is_file():
+        env.update({k: v for k, v in dotenv_values(env_file).items() if v is not None})
+    env.update(os.environ if environ is None else environ)
+    try:
+        settings = Settings.model_validate(_from(env))
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        name = str(first["loc"][0]) if first["loc"] else "a setting"
+        raise _problem(name.upper(), f"is invalid ({first['msg'].lower()})") from None
+    if env.get("SLACK_CLIENT_ID") and env.get("SLACK_CLIENT_SECRET"):
+        # Bolt silently switches to OAuth mode when these are set; refuse rather than guess.
+        raise ConfigError(
+            "SLACK_CLIENT_ID and SLACK_CLIENT_SECRET are set, but this version serves one "
+            "workspace with a bot token: unset them."
+        )
+    if not require_slack:
+        return settings
+    if not settings.slack_bot_token:
+        raise _problem("SLACK_BOT_TOKEN", "is not set")
+    if not settings.slack_bot_token.startswith("xoxb-"):
+        raise _problem("SLACK_BOT_TOKEN", "does not look like a bot token (xoxb-...)")
+    if settings.slack_app_token and not settings.slack_app_token.startswith("xapp-"):
+        raise _problem("SLACK_APP_TOKEN", "does not look like an app-level token (xapp-...)")
+    if not settings.socket_mode and not settings.slack_signing_secret:
+        raise _problem("SLACK_SIGNING_SECRET", "is not set (HTTP mode needs it)")
+    return settings
+
+
+def _from(env: Mapping[str, str]) -> dict[str, str]:
+    """Only the names we know, so that an explicit mapping wins over the process environment."""
+    names = {str(f.validation_alias) for f in Settings.model_fields.values()}
+    return {name: env[name] for name in names if name in env}

@@ -1,0 +1,190 @@
+"""Performs one outbox row in Slack's Web API and says what happened, never raising for
+Slack's answers."""
+
+from __future__ import annotations
+
+import base64
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+import aiohttp
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.domain.delivery import Action, is_permanent
+from bot.platform.outbox.hooks import HomeRenderer
+
+log = logging.getLogger("bot.outbox")
+
+
+@dataclass(frozen=True)
+class Sent:
+    channel: str
+    ts: str
+    file_id: str | None = None
+
+
+@dataclass(frozen=True)
+class RateLimited:
+    retry_after: float
+    error: str = "ratelimited"
+
+
+@dataclass(frozen=True)
+class Failed:
+    error: str
+    permanent: bool
+
+
+Outcome = Sent | RateLimited | Failed
+RememberFile = Callable[[str], Awaitable[None]]
+
+
+@dataclass(frozen=True)
+class Envelope:
+    """What the sender needs of a claimed row."""
+
+    channel: str | None
+    users: tuple[str, ...]
+    payload: dict[str, Any]
+    action: Action = Action.POST
+    team_id: str = ""
+    file_id: str | None = None  # an upload whose bytes an earlier attempt already sent
+
+
+class _UploadFailed(Exception):
+    pass
+
+
+class SlackSender:
+    """Owns a Web API client with no automatic retries: a retried post can post twice, so every
+    retry decision belongs to the dispatcher, which records it."""
+
+    def __init__(
+        self,
+        token: str,
+        base_url: str,
+        *,
+        timeout: float = 10.0,
+        home: HomeRenderer | None = None,
+    ) -> None:
+        self._token, self._base_url, self._timeout = token, base_url, int(timeout)
+        self.client = self._client(None)
+        self._session: aiohttp.ClientSession | None = None
+        self.home = home
+
+    def _client(self, session: aiohttp.ClientSession | None) -> AsyncWebClient:
+        return AsyncWebClient(
+            token=self._token,
+            base_url=self._base_url,
+            timeout=self._timeout,
+            session=session,
+            retry_handlers=[],
+        )
+
+    async def start(self) -> None:
+        """Share one connection pool across sends (call inside the running loop)."""
+        if self._session is None:
+            self._session = aiohttp.ClientSession(
+                connector=aiohttp.TCPConnector(limit=100),
+                timeout=aiohttp.ClientTimeout(total=self._timeout),
+            )
+            self.client = self._client(self._session)
+
+    async def close(self) -> None:
+        if self._session is not None:
+            await self._session.close()
+            self._session = None
+            self.client = self._client(None)
+
+    async def send(self, envelope: Envelope, remember_file: RememberFile | None = None) -> Outcome:
+        try:
+            if envelope.action == Action.PUBLISH_HOME:
+                return await self._publish_home(envelope)
+            if envelope.action == Action.UPDATE:
+                return await self._update(envelope)
+            if envelope.action == Action.UPLOAD:
+                return await self._upload(envelope, remember_file)
+            return await self._post(envelope)
+        except SlackApiError as exc:
+            status = exc.response.status_code
+            if status == 429:
+                retry_after = float(exc.response.headers.get("Retry-After", 1) or 1)
+                return RateLimited(retry_after=retry_after)
+            error = str(exc.response.get("error") or f"http_{status}")
+            return Failed(error=error, permanent=status < 500 and is_permanent(error))
+        except _UploadFailed as exc:
+            return Failed(error=str(exc), permanent=False)
+        except (TimeoutError, aiohttp.ClientError) as exc:
+            return Failed(error=type(exc).__name__, permanent=False)
+
+    async def _post(self, envelope: Envelope) -> Outcome:
+        channel = envelope.channel or await self._open(envelope.users)
+        response = await self.client.chat_postMessage(channel=channel, **envelope.payload)
+        return Sent(channel=str(response.get("channel", channel)), ts=str(response["ts"]))
+
+    async def _update(self, envelope: Envelope) -> Outcome:
+        payload = dict(envelope.payload)
+        ts = str(payload.pop("ts"))
+        assert envelope.channel is not None
+        response = await self.client.chat_update(channel=envelope.channel, ts=ts, **payload)
+        return Sent(channel=str(response.get("channel", envelope.channel)), ts=ts)
+
+    async def _publish_home(self, envelope: Envelope) -> Outcome:
+        assert envelope.channel is not None
+        if self.home is None:
+            return Failed(error="no_home_renderer", permanent=True)
+        view = await self.home(envelope.team_id, envelope.channel)
+        await self.client.views_publish(user_id=envelope.channel, view=view)
+        return Sent(channel=envelope.channel, ts="")
+
+    async def _upload(self, envelope: Envelope, remember_file: RememberFile | None) -> Outcome:
+        """files_upload_v2 in its three steps, so that the file id is recorded as soon as the
+        bytes are with Slack: a retry then only completes the share, never uploads twice."""
+        payload = envelope.payload
+        channel = await self._conversation(envelope)
+        file_id = envelope.file_id
+        if file_id is None:
+            content = base64.b64decode(payload["content_b64"])
+            extra = {"alt_txt": payload["alt_txt"]} if payload.get("alt_txt") else {}
+            ticket = await self.client.files_getUploadURLExternal(
+                filename=payload["filename"], length=len(content), **extra
+            )
+            await self._put_bytes(str(ticket["upload_url"]), content)
+            file_id = str(ticket["file_id"])
+            if remember_file is not None:
+                await remember_file(file_id)
+        await self.client.files_completeUploadExternal(
+            files=[{"id": file_id, "title": payload.get("title") or payload["filename"]}],
+            channel_id=channel,
+            initial_comment=payload.get("initial_comment") or None,
+        )
+        return Sent(channel=channel, ts="", file_id=file_id)
+
+    async def _put_bytes(self, url: str, content: bytes) -> None:
+        timeout = aiohttp.ClientTimeout(total=self._timeout)
+        if self._session is not None:
+            async with self._session.post(url, data=content) as response:
+                status = response.status
+        else:
+            async with (
+                aiohttp.ClientSession(timeout=timeout) as session,
+                session.post(url, data=content) as response,
+            ):
+                status = response.status
+        if status != 200:
+            raise _UploadFailed(f"upload_http_{status}")
+
+    async def _conversation(self, envelope: Envelope) -> str:
+        """A conversation id: files can be shared in conversations, never to a user id."""
+        channel = envelope.channel
+        if channel and channel[0] in "CDG":
+            return channel
+        return await self._open((channel,) if channel else envelope.users)
+
+    async def _open(self, users: tuple[str, ...]) -> str:
+        """A DM or group DM has to be opened before it can be posted to."""
+        response = await self.client.conversations_open(users=",".join(users))
+        return str(response["channel"]["id"])

@@ -1,0 +1,120 @@
+"""Who someone is according to Slack (users.info), kept in a short-lived cache.
+
+A person's name, title, time zone and admin flags change rarely, and `user_change` events say
+when they do, so the bot asks Slack at most once per person per `fresh_seconds`. Before an ack,
+where there is no time to ask, an answer older than that is still used (up to `keep_seconds`)
+and refreshed after.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.domain.people import SlackPerson
+
+log = logging.getLogger("bot.slack")
+
+
+def person_from(user: dict[str, Any]) -> SlackPerson:
+    """A users.info (or users.list, or user_change) user object, as the bot keeps it."""
+    profile: dict[str, Any] = user.get("profile") or {}
+    user_id = str(user.get("id") or "")
+    name = profile.get("real_name") or user.get("real_name") or user.get("name") or user_id
+    return SlackPerson(
+        user_id=user_id,
+        name=str(name),
+        title=str(profile.get("title") or ""),
+        timezone=str(user.get("tz") or "UTC"),
+        deleted=bool(user.get("deleted")),
+        is_admin=bool(user.get("is_admin") or user.get("is_owner")),
+    )
+
+
+@dataclass
+class _Entry:
+    person: SlackPerson
+    at: float
+
+
+class People:
+    def __init__(
+        self,
+        client: AsyncWebClient,
+        *,
+        fresh_seconds: float = 300.0,
+        keep_seconds: float = 86_400.0,
+        max_entries: int = 50_000,
+        now: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.client = client
+        self.fresh_seconds = fresh_seconds
+        self.keep_seconds = keep_seconds
+        self.max_entries = max_entries
+        self._now = now
+        self._entries: dict[str, _Entry] = {}
+        self._inflight: dict[str, asyncio.Future[SlackPerson]] = {}
+
+    def peek(self, user_id: str) -> SlackPerson | None:
+        """What the cache holds, if not too old to use; never calls Slack."""
+        entry = self._entries.get(user_id)
+        if entry is None or self._now() - entry.at > self.keep_seconds:
+            return None
+        return entry.person
+
+    def is_fresh(self, user_id: str) -> bool:
+        entry = self._entries.get(user_id)
+        return entry is not None and self._now() - entry.at <= self.fresh_seconds
+
+    async def get(self, user_id: str, *, fresh: bool = False) -> SlackPerson:
+        """The person, from the cache when fresh enough, else from users.info. `fresh` always
+        asks Slack (a profile save records what Slack says now)."""
+        if not fresh and self.is_fresh(user_id):
+            return self._entries[user_id].person
+        if (pending := self._inflight.get(user_id)) is not None:
+            return await asyncio.shield(pending)
+        future: asyncio.Future[SlackPerson] = asyncio.get_running_loop().create_future()
+        self._inflight[user_id] = future
+        try:
+            response = await self.client.users_info(user=user_id)
+            user: dict[str, Any] = dict(response["user"])
+            user.setdefault("id", user_id)
+            person = self.remember(user)
+            future.set_result(person)
+            return person
+        except BaseException as exc:
+            future.set_exception(exc)
+            future.exception()  # retrieved: waiters re-raise it, nobody logs it as lost
+            raise
+        finally:
+            del self._inflight[user_id]
+
+    def remember(self, user: dict[str, Any]) -> SlackPerson:
+        """Keep what Slack sent (users.info, users.list, a user_change event)."""
+        person = person_from(user)
+        if person.user_id:
+            if len(self._entries) >= self.max_entries and person.user_id not in self._entries:
+                oldest = min(self._entries, key=lambda k: self._entries[k].at)
+                del self._entries[oldest]
+            self._entries[person.user_id] = _Entry(person, self._now())
+        return person
+
+    async def warm(self, *, page_size: int = 200, max_pages: int = 100) -> int:
+        """Fill the cache from users.list, so that the first answers after a start need no
+        users.info (Tier 2: about 20 pages a minute). Returns how many people it holds."""
+        cursor = ""
+        for _ in range(max_pages):
+            response = await self.client.users_list(limit=page_size, cursor=cursor or None)
+            for member in response.get("members") or []:
+                if isinstance(member, dict):
+                    self.remember(member)
+            cursor = str((response.get("response_metadata") or {}).get("next_cursor") or "")
+            if not cursor:
+                break
+        return len(self._entries)

@@ -1,1 +1,0 @@
-"""Use cases: one function each, one transaction each, no direct Slack calls."""

@@ -1,1 +1,0 @@
-"""The Slack surface: Bolt listeners and pure Block Kit builders."""
