@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
@@ -10,6 +12,7 @@ from sqlalchemy import inspect
 from bot.platform.db import migrate
 from bot.platform.db.base import Base
 from bot.platform.db.engine import make_engine
+from tests.conftest import requires_postgres
 
 
 async def _tables(engine) -> set[str]:  # type: ignore[no-untyped-def]
@@ -55,3 +58,19 @@ async def test_models_match_migrations(empty_database_url: str) -> None:
 async def test_every_workspace_table_has_team_id() -> None:
     for name, table in Base.metadata.tables.items():
         assert "team_id" in table.columns, f"{name} has no team_id"
+
+
+@requires_postgres
+async def test_replicas_that_start_together_migrate_once(empty_database_url: str) -> None:
+    """Three `serve` processes on a first deploy: the advisory lock makes them take turns."""
+    engines = [make_engine(empty_database_url) for _ in range(3)]
+    try:
+        await asyncio.gather(*(migrate.upgrade(e) for e in engines))
+        head = ScriptDirectory.from_config(
+            migrate.alembic_config(empty_database_url)
+        ).get_current_head()
+        for engine in engines:
+            assert await migrate.current_revision(engine) == head
+    finally:
+        for engine in engines:
+            await engine.dispose()

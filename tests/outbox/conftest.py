@@ -1,4 +1,5 @@
-"""Fixtures for delivery tests: the stand-in as Slack, a dispatcher on the test database."""
+"""Fixtures for delivery tests: the stand-in as Slack, a dispatcher on the test database, and
+replicas that each have an engine of their own."""
 
 from __future__ import annotations
 
@@ -8,8 +9,8 @@ from datetime import timedelta
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.platform.clock import FakeClock
-from bot.platform.db.engine import make_sessionmaker
+from bot.platform.clock import Clock, FakeClock
+from bot.platform.db.engine import make_engine, make_sessionmaker
 from bot.platform.outbox import (
     DeliveryHooks,
     Dispatcher,
@@ -24,6 +25,10 @@ TEAM = "T0FLIPSIDE"
 PEOPLE = ["U01MAYA", "U01DANIEL", "U01GRACE", "U01JAMAL", "U01LUCAS", "U01HELEN"]
 
 MakeDispatcher = Callable[..., Awaitable[Dispatcher]]
+MakeReplica = Callable[..., Awaitable[Dispatcher]]
+
+# A replica's pace: no limit a test does not set itself.
+FAST = {"rate_per_second": 100_000.0, "burst": 100_000, "channel_interval": 0.0}
 
 
 @pytest.fixture
@@ -60,6 +65,39 @@ async def make_dispatcher(
     yield make
     for sender in senders:
         await sender.close()
+
+
+@pytest.fixture
+async def make_replica(
+    database_url: str, engine: AsyncEngine, standin: SlackStandIn, clock: FakeClock
+) -> AsyncIterator[MakeReplica]:
+    """Builds dispatchers that share the database, the stand-in and the clock, but nothing else:
+    each has its own engine (its own connections) and its own Slack client."""
+    engines: list[AsyncEngine] = []
+    senders: list[SlackSender] = []
+
+    async def make(
+        *, url: str | None = None, on: Clock | None = None, **config: object
+    ) -> Dispatcher:
+        own = make_engine(url or database_url)
+        engines.append(own)
+        sender = SlackSender(standin.bot_token, standin.api_url)
+        await sender.start()
+        senders.append(sender)
+        return Dispatcher(
+            own,
+            make_sessionmaker(own),
+            sender,
+            on or clock,
+            config=DispatcherConfig(**{**FAST, **config}),  # type: ignore[arg-type]
+            hooks=DeliveryHooks(),
+        )
+
+    yield make
+    for sender in senders:
+        await sender.close()
+    for own in engines:
+        await own.dispose()
 
 
 async def put(

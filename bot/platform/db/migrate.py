@@ -9,8 +9,13 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
+from sqlalchemy import text
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
+
+# The advisory lock every replica's migration takes on PostgreSQL (any constant bigint; this
+# one spells "flipside" in ASCII).
+MIGRATION_LOCK = 0x666C697073696465
 
 
 def migrations_dir() -> Path:
@@ -51,4 +56,8 @@ async def _run(engine: AsyncEngine, action: Callable[[Config], None]) -> None:
         action(cfg)
 
     async with engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            # Replicas that start together take turns: the first migrates, the others then
+            # find the schema at head. Released when this transaction ends.
+            await conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
         await conn.run_sync(run)
