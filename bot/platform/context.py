@@ -10,6 +10,7 @@ from collections.abc import AsyncIterator, Callable, Coroutine
 from dataclasses import dataclass, field
 from typing import Any
 
+from bot.platform.cache import TTLCache
 from bot.platform.clock import Clock
 from bot.platform.config import Settings
 from bot.platform.db.engine import SessionMaker
@@ -18,6 +19,7 @@ from bot.platform.replica import replica_name
 from bot.platform.slack.people import People
 
 log = logging.getLogger("bot.slack")
+ADMINS_FRESH_SECONDS = 30.0
 
 
 @dataclass
@@ -34,6 +36,11 @@ class AppContext:
     subscriptions: set[str] = field(default_factory=set)
     # Renders someone's Home (the home feature sets it): for a Home opened, and for refreshes.
     home: HomeRenderer | None = None
+    # Each workspace's listed program admins, for answers given in an ack (the help): read at
+    # most once per ADMINS_FRESH_SECONDS; saving the settings here forgets it at once.
+    listed_admins: TTLCache[str, tuple[str, ...]] = field(
+        default_factory=lambda: TTLCache(ADMINS_FRESH_SECONDS)
+    )
     # Every `/mentor` subcommand the features declare, for the help.
     commands: tuple[Any, ...] = ()
     # Work a listener goes on with after its ack (a matching round): held here so that it is

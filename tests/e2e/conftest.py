@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -12,8 +12,16 @@ from bot.platform.config import Settings, load_settings
 from bot.platform.local import LocalServer
 from bot.platform.runtime import Runtime
 from bot.sandbox import SlackDriver, SlackStandIn, demo_workspace
+from tests.e2e.flows import assert_slack_accepted_everything
 
 SIGNING_SECRET = "e2e-signing-secret"
+
+
+@pytest.fixture(autouse=True)
+def _slack_accepts_everything(standin: SlackStandIn) -> Iterator[None]:
+    """Every view and message the bot sent in the test passed Slack's validation."""
+    yield
+    assert_slack_accepted_everything(standin)
 
 
 @pytest.fixture

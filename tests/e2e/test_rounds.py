@@ -5,7 +5,6 @@ and tells everyone left out why."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
 
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -18,7 +17,7 @@ from bot.platform.local import LocalServer
 from bot.platform.slack.listeners import actor_for
 from bot.sandbox import SlackDriver, SlackStandIn
 from bot.sandbox.records import PostedMessage
-from tests.e2e.flows import assert_slack_accepted_everything, home, replies, text_of
+from tests.e2e.flows import home, replies, text_of
 from tests.e2e.rounds_setup import (
     ADMIN,
     ADMIN_CHANNEL,
@@ -34,12 +33,6 @@ from tests.e2e.rounds_setup import (
     thirty,
     wait_for_status,
 )
-
-
-@pytest.fixture(autouse=True)
-def _slack_accepts_everything(standin: SlackStandIn) -> Iterator[None]:
-    yield
-    assert_slack_accepted_everything(standin)
 
 
 @pytest.fixture

@@ -25,7 +25,7 @@ DM_POINTER = (
 async def show_help(r: CommandRequest) -> None:
     """The help is the ack's own answer when the cache can tell who is an admin; otherwise the
     ack comes first and the help follows."""
-    known = await is_admin_now(r.ctx.sessionmaker, r.actor)
+    known = await is_admin_now(r.ctx.sessionmaker, r.actor, r.ctx.listed_admins)
     if known is None:
         await r.ack()
         known = await is_admin(r.ctx.sessionmaker, r.actor)

@@ -12,6 +12,7 @@ from bot.domain.errors import NotAllowed, UserFacingError
 from bot.domain.program import DEFAULT_SENIORITY_LEVELS, DEFAULT_TOPICS
 from bot.domain.settings import ProgramConfig, SettingsForm, validate_settings
 from bot.platform.actor import Actor
+from bot.platform.cache import TTLCache
 from bot.platform.clock import Clock
 from bot.platform.db.dialect import insert_ignore
 from bot.platform.db.engine import SessionMaker
@@ -103,9 +104,17 @@ async def is_admin(sessionmaker: SessionMaker, actor: Actor) -> bool:
     return await actor.is_workspace_admin()
 
 
-async def is_admin_now(sessionmaker: SessionMaker, actor: Actor) -> bool | None:
-    """The same answer without asking Slack (before an ack); None when only Slack can tell."""
-    if actor.is_system or actor.user_id in await _listed_admins(sessionmaker, actor.team_id):
+async def is_admin_now(
+    sessionmaker: SessionMaker, actor: Actor, listed: TTLCache[str, tuple[str, ...]]
+) -> bool | None:
+    """The same answer without asking Slack, for an ack: what the people cache knows, and the
+    listed admins read at most once per `listed`'s lifetime; None when only Slack can tell."""
+    if actor.is_system or actor.workspace_admin_if_known():
+        return True
+    admins = listed.get(actor.team_id)
+    if admins is None:
+        admins = listed.put(actor.team_id, await _listed_admins(sessionmaker, actor.team_id))
+    if actor.user_id in admins:
         return True
     return actor.workspace_admin_if_known()
 

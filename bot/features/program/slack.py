@@ -34,7 +34,7 @@ async def _settings_view(ctx: AppContext, team_id: str, channel_id: str | None) 
 
 async def settings(r: CommandRequest) -> None:
     """Opens a modal: the refusal is in the ack when the answer is known without Slack."""
-    known = await is_admin_now(r.ctx.sessionmaker, r.actor)
+    known = await is_admin_now(r.ctx.sessionmaker, r.actor, r.ctx.listed_admins)
     if known is False:
         await r.say(ADMIN_COMMANDS_ONLY)
         return
@@ -74,4 +74,5 @@ def register(on: Listeners) -> None:
         if errors := validate_settings(form):
             return Answer.inline(errors)
         await update_settings(ctx.sessionmaker, ctx.clock, r.actor, form)
+        ctx.listed_admins.forget(r.team_id)
         return Answer.close()

@@ -195,7 +195,16 @@ class Dispatcher:
         began = time.monotonic()
 
         async def remember_file(file_id: str) -> None:
-            await store.remember_file(self.engine, row.id, self.owner, file_id)
+            try:
+                await store.remember_file(self.engine, row.id, self.owner, file_id)
+            except DB_ERRORS as exc:
+                # The bytes are with Slack: complete the share anyway. Its outcome carries the
+                # file id and is kept for the next tick while the database is away; only a
+                # failed completion then uploads again (a stray file, never a second share).
+                log.warning(
+                    "file id not recorded: database unavailable",
+                    extra={"key": row.dedup_key, "file_id": file_id, "error": str(exc)},
+                )
 
         envelope = Envelope(
             row.channel, row.users, row.payload, row.action, row.team_id, row.file_id

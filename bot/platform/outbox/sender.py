@@ -39,6 +39,11 @@ class Failed:
 
 
 Outcome = Sent | RateLimited | Failed
+# Final for one action only: an update of a message that is gone (or can no longer be edited)
+# gets the same answer however often it is sent again.
+PERMANENT_FOR_ACTION: dict[Action, frozenset[str]] = {
+    Action.UPDATE: frozenset({"message_not_found", "cant_update_message", "edit_window_closed"}),
+}
 RememberFile = Callable[[str], Awaitable[None]]
 
 
@@ -114,7 +119,8 @@ class SlackSender:
                 retry_after = float(exc.response.headers.get("Retry-After", 1) or 1)
                 return RateLimited(retry_after=retry_after)
             error = str(exc.response.get("error") or f"http_{status}")
-            return Failed(error=error, permanent=status < 500 and is_permanent(error))
+            final = is_permanent(error) or error in PERMANENT_FOR_ACTION.get(envelope.action, ())
+            return Failed(error=error, permanent=status < 500 and final)
         except _UploadFailed as exc:
             return Failed(error=str(exc), permanent=False)
         except (TimeoutError, aiohttp.ClientError) as exc:

@@ -43,14 +43,15 @@ def build_app(ctx: AppContext, client: AsyncWebClient, features: Sequence[Featur
         logger=logging.getLogger("slack_bolt"),
     )
     listeners.install(app, ctx)
+    unknown = next((f.unknown_command for f in features if f.unknown_command), None)
+    if unknown is None:
+        raise ValueError("no feature answers unknown /mentor words")
+    # First: Bolt tries listeners in order, and `/mentor` is what must answer fastest.
+    register_command(app, ctx, [c for f in features for c in f.commands], unknown)
     on = listeners.Listeners(app, ctx)
     for feature in features:
         if feature.listeners is not None:
             feature.listeners(on)
-    unknown = next((f.unknown_command for f in features if f.unknown_command), None)
-    if unknown is None:
-        raise ValueError("no feature answers unknown /mentor words")
-    register_command(app, ctx, [c for f in features for c in f.commands], unknown)
 
     @app.error
     async def on_error(
