@@ -1,6 +1,6 @@
 """The local Slack stand-in: a fake Web API server, a request driver, validation and rendering.
 
-Used by the tests and by `mentor-bot demo`; see docs/ARCHITECTURE.md, "The Slack stand-in".
+Used by the tests and by `mentor-bot demo`; see docs/DESIGN.md, "The Slack stand-in".
 """
 
 from bot.sandbox.driver import DriverResult, SlackDriver

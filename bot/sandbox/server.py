@@ -41,7 +41,7 @@ from bot.sandbox.workspace import Workspace
 
 
 class SlackStandIn:
-    """Slack, as far as the bot can tell. See ARCHITECTURE.md, "The Slack stand-in"."""
+    """Slack, as far as the bot can tell. See docs/DESIGN.md, "The Slack stand-in"."""
 
     def __init__(
         self,

@@ -6,7 +6,6 @@ round is then driven through Slack: the command, the proposal message and its bu
 
 from __future__ import annotations
 
-import asyncio
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -164,20 +163,19 @@ async def run_round(
     before = len(proposals(standin))
     result = await slack.command(ADMIN, "admin match")
     assert result.status == 200
-    await wait_for_status(engine, "proposed", "approved")
+    await wait_for_status(bot, engine, "proposed", "approved")
     await bot.runtime.dispatcher.tick()
     await standin.wait_for(lambda: len(proposals(standin)) > before, within=5)
     return proposals(standin)[-1]
 
 
-async def wait_for_status(engine: AsyncEngine, *statuses: str, within: float = 30) -> MatchRound:
-    """The newest round, once it reaches one of `statuses` (it is computed in the background)."""
-    for _ in range(int(within / 0.02)):
-        found = await rounds_in_db(engine)
-        if found and found[-1].status in statuses:
-            return found[-1]
-        await asyncio.sleep(0.02)
-    raise AssertionError(f"no round reached {statuses}")
+async def wait_for_status(bot: LocalServer, engine: AsyncEngine, *statuses: str) -> MatchRound:
+    """The newest round, once the app has settled (rounds are computed after the ack), in one
+    of `statuses`."""
+    await bot.runtime.settle()
+    found = await rounds_in_db(engine)
+    assert found and found[-1].status in statuses, (statuses, found[-1].status if found else None)
+    return found[-1]
 
 
 def proposals(standin: SlackStandIn) -> list[PostedMessage]:

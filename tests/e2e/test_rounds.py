@@ -57,16 +57,9 @@ def dms(standin: SlackStandIn, user: str) -> list[str]:
     return [m.text for m in standin.messages_in(standin.dm_id(user), include_ephemeral=False)]
 
 
-async def test_a_round_of_thirty_is_proposed_approved_and_introduced_once(
-    slack: SlackDriver,
-    standin: SlackStandIn,
-    engine: AsyncEngine,
-    clock: FakeClock,
-    bot: LocalServer,
+async def test_a_round_of_thirty_is_proposed_with_pairs_and_reasons(
+    proposal: PostedMessage, standin: SlackStandIn, engine: AsyncEngine
 ) -> None:
-    people = thirty()
-    await enrol(standin, engine, clock, people)
-    proposal = await run_round(slack, standin, engine, bot)
     assert any("Computing" in t for t in replies(standin, ADMIN))
     (rnd,) = await rounds_in_db(engine)
     assert rnd.status == "proposed" and rnd.proposal is not None
@@ -75,6 +68,24 @@ async def test_a_round_of_thirty_is_proposed_approved_and_introduced_once(
     shown = text_of(proposal.blocks or [])
     assert f"<@{pairs[0].mentor}>" in shown and f"<@{pairs[0].leader}>" in shown
     assert "Time zones too far apart" in shown  # Tokyo and Los Angeles
+
+
+async def approve_once(slack: SlackDriver, standin: SlackStandIn, proposal: PostedMessage) -> None:
+    await slack.click(ADMIN, Action.ROUND_APPROVE, channel_id=ADMIN_CHANNEL, message_ts=proposal.ts)
+    await standin.wait_for(lambda: "Approved" in text_of(current(standin, proposal).blocks or []))
+
+
+async def test_a_double_clicked_approve_introduces_each_pair_once(
+    proposal: PostedMessage,
+    slack: SlackDriver,
+    standin: SlackStandIn,
+    engine: AsyncEngine,
+    clock: FakeClock,
+    bot: LocalServer,
+) -> None:
+    (rnd,) = await rounds_in_db(engine)
+    assert rnd.proposal is not None
+    pairs = rnd.proposal.pairs
     # Approve, double-clicked: two requests at once.
     results = await asyncio.gather(
         slack.click(ADMIN, Action.ROUND_APPROVE, channel_id=ADMIN_CHANNEL, message_ts=proposal.ts),
@@ -90,16 +101,48 @@ async def test_a_round_of_thirty_is_proposed_approved_and_introduced_once(
         posted = intros(standin, p.mentor_user_id, p.leader_user_id)
         assert len(posted) == 1, (p.mentor_user_id, p.leader_user_id, posted)
         assert f"<@{p.mentor_user_id}>" in posted[0] and f"<@{p.leader_user_id}>" in posted[0]
+
+
+async def test_everyone_left_out_is_told_why_and_what_happens_next(
+    proposal: PostedMessage,
+    slack: SlackDriver,
+    standin: SlackStandIn,
+    engine: AsyncEngine,
+    clock: FakeClock,
+    bot: LocalServer,
+) -> None:
+    await approve_once(slack, standin, proposal)
+    await send_all(bot, clock)
+    (rnd,) = await rounds_in_db(engine)
+    assert rnd.proposal is not None
     unmatched = [u.user for u in rnd.proposal.unmatched]
     assert {"U02J015", "U02L013"} <= set(unmatched)
     for user in unmatched:
         (dm,) = dms(standin, user)[-1:]
         assert "next round" in dm.lower() and "block" not in dm.lower()
+
+
+async def test_nobody_is_paired_twice_in_a_round(
+    proposal: PostedMessage, slack: SlackDriver, standin: SlackStandIn, engine: AsyncEngine
+) -> None:
+    await approve_once(slack, standin, proposal)
+    stored = await pairings_in_db(engine)
     # Nobody paired twice in the round, nobody over capacity (everyone asked for one partner).
     everyone = [p.mentor_user_id for p in stored] + [p.leader_user_id for p in stored]
     assert len(everyone) == len(set(everyone))
-    # The intro's button answers the pair, and only the pair.
-    first = stored[0]
+
+
+async def test_the_introductions_book_button_answers_the_pair(
+    proposal: PostedMessage,
+    slack: SlackDriver,
+    standin: SlackStandIn,
+    engine: AsyncEngine,
+    clock: FakeClock,
+    bot: LocalServer,
+) -> None:
+    await approve_once(slack, standin, proposal)
+    await send_all(bot, clock)
+    first = (await pairings_in_db(engine))[0]
     group = standin.dm_id([first.mentor_user_id, first.leader_user_id])
     (intro,) = standin.messages_in(group, include_ephemeral=False)
     clicked = await slack.click(
@@ -132,11 +175,7 @@ async def test_a_participant_who_left_makes_the_proposal_stale(
         ADMIN, Action.ROUND_RECOMPUTE, channel_id=ADMIN_CHANNEL, message_ts=proposal.ts
     )
     await standin.wait_for(lambda: len(proposals(standin)) == 1)  # the old one, replaced
-    for _ in range(500):
-        found = await rounds_in_db(engine)
-        if len(found) == 2 and found[1].status == "proposed":
-            break
-        await asyncio.sleep(0.02)
+    await bot.runtime.settle()
     await bot.runtime.dispatcher.tick()
     await standin.wait_for(lambda: len(proposals(standin)) == 2)
     old, new = await rounds_in_db(engine)
@@ -240,7 +279,7 @@ async def test_the_home_button_runs_a_round_too(
     assert result.status == 200
     await standin.wait_for(lambda: bool(standin.open_views(ADMIN)))
     assert "Computing" in text_of(standin.open_views(ADMIN)[-1].view)
-    rnd = await wait_for_status(engine, "proposed")
+    rnd = await wait_for_status(bot, engine, "proposed")
     await bot.runtime.dispatcher.tick()
     await standin.wait_for(lambda: len(proposals(standin)) == 1)
     # Round numbers are the database's ids: PostgreSQL's sequences go on between tests.
@@ -259,7 +298,7 @@ async def test_a_proposal_the_admin_channel_refuses_reaches_the_admin_by_dm(
     members.remove(standin.workspace.bot_user_id)  # nobody invited the bot
     result = await slack.command(ADMIN, "admin match")
     assert result.status == 200
-    await wait_for_status(engine, "proposed")
+    await wait_for_status(bot, engine, "proposed")
     await send_all(bot, clock)
     assert proposals(standin) == []
     (dm,) = [m for m in standin.messages_in(standin.dm_id(ADMIN)) if "Matching round" in m.text]
