@@ -7,6 +7,7 @@ The bodies are built in `payloads`; signing and sending them is in `signing`.
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import json
 import secrets
@@ -170,6 +171,19 @@ class SlackDriver(SignedSender, Payloads):
         """Fill the modal's inputs (by action_id or block_id) and press Submit."""
         s = self.standin
         stored = self._top(user_id, view_id)
+        answered = s.submitting[stored.id] = asyncio.Event()
+        try:
+            return await self._answer(stored, values)
+        finally:
+            answered.set()
+            s.submitting.pop(stored.id, None)
+
+    async def _answer(
+        self, stored: StoredView, values: Mapping[str, object] | None
+    ) -> DriverResult:
+        """Submit, and apply the ack as Slack would."""
+        s = self.standin
+        user_id = stored.user_id
         blocks = stored.view["blocks"]
         result = await self._interact(self._view_submission(user_id, stored, values))
         if result.status != 200:

@@ -77,6 +77,8 @@ class Routes:
                 raise SlackError("unknown_method", req_method=method)
             if fault is not None and fault.error:
                 raise SlackError(fault.error)
+            if method in ("views.update", "views.push") and isinstance(args.get("view_id"), str):
+                await s.view_settled(args["view_id"])
             body = {"ok": True, **handler(args)}
         except SlackError as err:
             body = {"ok": False, "error": err.error, **err.extra}

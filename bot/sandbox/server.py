@@ -57,6 +57,9 @@ class SlackStandIn:
         self.calls: list[ApiCall] = []
         self.messages: list[PostedMessage] = []
         self.views: dict[str, StoredView] = {}
+        # Views whose submission is being answered: Slack applies the ack's response_action
+        # before it takes any other change to that view, so views.update waits for it.
+        self.submitting: dict[str, asyncio.Event] = {}
         self.home_views: dict[str, JSON] = {}
         self.files: dict[str, StoredFile] = {}
         self.timeline: list[SeenEvent] = []
@@ -177,6 +180,12 @@ class SlackStandIn:
             and not m.deleted
             and (include_ephemeral or m.ephemeral_user is None)
         ]
+
+    async def view_settled(self, view_id: str, within: float = 5.0) -> None:
+        """Wait until a submission of `view_id` has been answered (see `submitting`)."""
+        pending = self.submitting.get(view_id)
+        if pending is not None:
+            await asyncio.wait_for(pending.wait(), within)
 
     def visible_to(self, user_id: str) -> list[PostedMessage]:
         """Every message the user can see: their ephemerals and their channels' messages."""

@@ -160,6 +160,39 @@ async def test_a_partner_on_a_break_pauses_the_pairing(
     assert (await pairings_in_db(engine))[0].status == "active"
 
 
+@pytest.mark.usefixtures("paired")
+async def test_a_partners_break_and_leaving_refresh_the_other_ones_home(
+    slack: SlackDriver,
+    standin: SlackStandIn,
+    clock: FakeClock,
+    bot: LocalServer,
+) -> None:
+    """The use case decides whose Home changed: the partner's page follows without them
+    opening it."""
+    await slack.command(LEADER, "pause for 2 weeks")
+    await bot.runtime.settle()
+    await send_all(bot, clock)
+    assert "paused for a break" in text_of(standin.home_views[JUNIOR])
+    await slack.command(LEADER, "leave")
+    await standin.wait_for(lambda: bool(standin.open_views(LEADER)))
+    assert (await slack.submit(LEADER)).closed
+    await bot.runtime.settle()
+    await send_all(bot, clock)
+    page = text_of(standin.home_views[JUNIOR])
+    assert f"<@{LEADER}>" not in page and "Not matched yet" in page
+
+
+@pytest.mark.usefixtures("paired")
+async def test_the_pairing_keeps_its_group_dm_and_introduction(
+    standin: SlackStandIn, engine: AsyncEngine
+) -> None:
+    """What Slack answered for the introduction is recorded on the pairing (an on-sent hook)."""
+    (pairing,) = await pairings_in_db(engine)
+    group = standin.dm_id([pairing.mentor_user_id, pairing.leader_user_id])
+    (intro,) = standin.messages_in(group, include_ephemeral=False)
+    assert (pairing.conversation_id, pairing.intro_ts) == (group, intro.ts)
+
+
 async def test_an_automatic_round_runs_on_its_day_and_can_skip_approval(
     slack: SlackDriver,
     standin: SlackStandIn,
