@@ -33,12 +33,15 @@ class ButtonValue(BaseModel):
     def parse(cls, raw: object) -> Self:
         parts = str(raw or "").split(cls.SEPARATOR)
         names = list(cls.model_fields)
-        if len(parts) != len(names) or not all(_PART.match(p) for p in parts):
+        if len(parts) != len(names) or not all(_PART.fullmatch(p) for p in parts):
             raise TamperedPayload(f"{cls.__name__}: unexpected shape")
         try:
-            return cls.model_validate(dict(zip(names, parts, strict=True)))
+            parsed = cls.model_validate(dict(zip(names, parts, strict=True)))
         except ValidationError:
             raise TamperedPayload(f"{cls.__name__}: invalid") from None
+        if parsed.dump() != raw:  # "007" or "1_000": read the same, but never written so
+            raise TamperedPayload(f"{cls.__name__}: not as the bot writes it")
+        return parsed
 
 
 class Metadata(BaseModel):
@@ -63,7 +66,7 @@ class Metadata(BaseModel):
             raise TamperedPayload(f"{cls.__name__}: did not parse") from None
 
 
-Id = Annotated[int, Field(ge=1, le=10**12)]
+Id = Annotated[int, Field(ge=1, lt=10**12)]
 
 
 class ModalMeta(Metadata):
@@ -72,7 +75,7 @@ class ModalMeta(Metadata):
     v: int = Field(default=1, ge=1, le=1)
     channel_id: str | None = Field(default=None, pattern=r"^[CDG][A-Z0-9]{2,30}$")
     edit: bool = False
-    pairing_id: int | None = Field(default=None, ge=1, le=10**12)
+    pairing_id: int | None = Field(default=None, ge=1, lt=10**12)
 
 
 class RoundRef(ButtonValue):

@@ -32,7 +32,7 @@ def selected(values: Values, field: str) -> str | None:
     """The value of a single select's chosen option."""
     chosen = element(values, field).get("selected_option")
     value = chosen.get("value") if isinstance(chosen, dict) else None
-    return str(value) if isinstance(value, str | int) else None
+    return value if isinstance(value, str) else None
 
 
 def many(values: Values, field: str) -> tuple[str, ...]:
@@ -40,13 +40,15 @@ def many(values: Values, field: str) -> tuple[str, ...]:
     chosen = element(values, field).get("selected_options")
     if not isinstance(chosen, list):
         return ()
-    return tuple(str(o["value"]) for o in chosen if isinstance(o, dict) and "value" in o)
+    return tuple(
+        o["value"] for o in chosen if isinstance(o, dict) and isinstance(o.get("value"), str)
+    )
 
 
 def users(values: Values, field: str) -> tuple[str, ...]:
     """The ids of a multi users select's chosen people."""
     chosen = element(values, field).get("selected_users")
-    return tuple(str(u) for u in chosen) if isinstance(chosen, list) else ()
+    return tuple(u for u in chosen if isinstance(u, str)) if isinstance(chosen, list) else ()
 
 
 def whole_number(raw: str | None) -> int | None:

@@ -4,6 +4,9 @@ pointer for people who write to the bot."""
 from __future__ import annotations
 
 import difflib
+import functools
+from collections.abc import Sequence
+from typing import Any
 
 from bot.features.help.blocks import help_message, help_modal
 from bot.features.program.service import is_admin, is_admin_now
@@ -22,6 +25,12 @@ DM_POINTER = (
 )
 
 
+@functools.lru_cache(maxsize=8)
+def _help(commands: Sequence[Subcommand], is_admin: bool) -> dict[str, Any]:
+    """The help never changes for a given list of commands: built once per reader's kind."""
+    return help_message(commands, is_admin=is_admin)
+
+
 async def show_help(r: CommandRequest) -> None:
     """The help is the ack's own answer when the cache can tell who is an admin; otherwise the
     ack comes first and the help follows."""
@@ -29,9 +38,9 @@ async def show_help(r: CommandRequest) -> None:
     if known is None:
         await r.ack()
         known = await is_admin(r.ctx.sessionmaker, r.actor)
-        await r.respond(**help_message(r.commands, is_admin=known), replace_original=False)
+        await r.respond(**_help(r.commands, known), replace_original=False)
         return
-    await r.ack(**help_message(r.commands, is_admin=known))
+    await r.ack(**_help(r.commands, known))
 
 
 async def unknown(r: CommandRequest) -> None:

@@ -77,23 +77,20 @@ class People:
         asks Slack (a profile save records what Slack says now)."""
         if not fresh and self.is_fresh(user_id):
             return self._entries[user_id].person
-        if (pending := self._inflight.get(user_id)) is not None:
-            return await asyncio.shield(pending)
-        future: asyncio.Future[SlackPerson] = asyncio.get_running_loop().create_future()
-        self._inflight[user_id] = future
-        try:
-            response = await self.client.users_info(user=user_id)
-            user: dict[str, Any] = dict(response["user"])
-            user.setdefault("id", user_id)
-            person = self.remember(user)
-            future.set_result(person)
-            return person
-        except BaseException as exc:
-            future.set_exception(exc)
-            future.exception()  # retrieved: waiters re-raise it, nobody logs it as lost
-            raise
-        finally:
-            del self._inflight[user_id]
+        pending = self._inflight.get(user_id)
+        if pending is None:
+            # One users.info per person at a time, in a task of its own: a caller that is
+            # cancelled (a request cut off) does not cancel the others waiting for the answer.
+            pending = asyncio.ensure_future(self._fetch(user_id))
+            self._inflight[user_id] = pending
+            pending.add_done_callback(lambda _: self._inflight.pop(user_id, None))
+        return await asyncio.shield(pending)
+
+    async def _fetch(self, user_id: str) -> SlackPerson:
+        response = await self.client.users_info(user=user_id)
+        user: dict[str, Any] = dict(response["user"])
+        user.setdefault("id", user_id)
+        return self.remember(user)
 
     def remember(self, user: dict[str, Any]) -> SlackPerson:
         """Keep what Slack sent (users.info, users.list, a user_change event)."""
