@@ -43,9 +43,7 @@ import asyncio
 import contextlib
 import os
 import sys
-import tempfile
 import time
-import uuid
 from collections import Counter
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
@@ -54,14 +52,13 @@ from urllib.parse import urlencode
 
 import uvicorn
 from ack_load import LoadProcess
+from databases import fresh_postgres
+from databases import temp_sqlite as temp_sqlite_in
 from slack_bolt.adapter.asgi.async_handler import AsyncSlackRequestHandler
 from slack_bolt.async_app import AsyncAck, AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
-from sqlalchemy import text
-from sqlalchemy.engine import make_url
 
 from bot.platform.config import load_settings
-from bot.platform.db.engine import make_engine
 from bot.platform.local import LocalServer
 from bot.platform.logs import configure_logging
 from bot.platform.runtime import Runtime
@@ -135,33 +132,12 @@ async def bare_bolt(standin: SlackStandIn) -> AsyncIterator[str]:
         sock.close()
 
 
-@contextlib.asynccontextmanager
-async def fresh_database() -> AsyncIterator[tuple[str, str]]:
-    """(url, description): a new PostgreSQL database dropped afterwards."""
-    admin = make_url(PG_URL)
-    name = f"flipside_bench_ack_{uuid.uuid4().hex[:10]}"
-
-    async def admin_sql(sql: str) -> None:
-        engine = make_engine(admin.render_as_string(hide_password=False))
-        try:
-            async with engine.connect() as conn:
-                await conn.execution_options(isolation_level="AUTOCOMMIT")
-                await conn.execute(text(sql))
-        finally:
-            await engine.dispose()
-
-    await admin_sql(f'CREATE DATABASE "{name}"')
-    try:
-        url = admin.set(database=name)
-        yield url.render_as_string(hide_password=False), f"PostgreSQL ({url})"
-    finally:
-        await admin_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+def fresh_database() -> contextlib.AbstractAsyncContextManager[tuple[str, str]]:
+    return fresh_postgres(PG_URL, "bench_ack")
 
 
-@contextlib.asynccontextmanager
-async def temp_sqlite() -> AsyncIterator[tuple[str, str]]:
-    with tempfile.TemporaryDirectory(prefix="bench_ack_") as tmp:
-        yield f"sqlite+aiosqlite:///{tmp}/bench.db", "SQLite (temporary file)"
+def temp_sqlite() -> contextlib.AbstractAsyncContextManager[tuple[str, str]]:
+    return temp_sqlite_in("bench_ack")
 
 
 def command_bodies(standin: SlackStandIn, count: int) -> list[str]:

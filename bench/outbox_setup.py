@@ -6,47 +6,21 @@ import contextlib
 import logging
 import os
 import sys
-import tempfile
-import uuid
-from collections.abc import AsyncIterator
 
+from databases import fresh_postgres, temp_sqlite
 from outbox_params import ENQUEUE_CHUNK, PG_URL, RECIPIENTS, TEAM
-from sqlalchemy import text
-from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.platform.clock import SystemClock
-from bot.platform.db.engine import make_engine, make_sessionmaker
+from bot.platform.db.engine import make_sessionmaker
 from bot.platform.logs import JsonFormatter
 from bot.platform.outbox import OutboundMessage, enqueue
 from bot.sandbox import SandboxUser, SlackStandIn, Workspace, demo_workspace
 
 
-@contextlib.asynccontextmanager
-async def fresh_database() -> AsyncIterator[tuple[str, str]]:
+def fresh_database() -> contextlib.AbstractAsyncContextManager[tuple[str, str]]:
     """(url, description): a new PostgreSQL database dropped afterwards, or a temp SQLite file."""
-    if not PG_URL:
-        with tempfile.TemporaryDirectory(prefix="bench_outbox_") as tmp:
-            yield f"sqlite+aiosqlite:///{tmp}/bench.db", "SQLite (temporary file)"
-        return
-    admin = make_url(PG_URL)
-    name = f"flipside_bench_{uuid.uuid4().hex[:10]}"
-
-    async def admin_sql(sql: str) -> None:
-        engine = make_engine(admin.render_as_string(hide_password=False))
-        try:
-            async with engine.connect() as conn:
-                await conn.execution_options(isolation_level="AUTOCOMMIT")
-                await conn.execute(text(sql))
-        finally:
-            await engine.dispose()
-
-    await admin_sql(f'CREATE DATABASE "{name}"')
-    try:
-        url = admin.set(database=name)
-        yield url.render_as_string(hide_password=False), f"PostgreSQL ({url})"
-    finally:
-        await admin_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    return fresh_postgres(PG_URL, "bench") if PG_URL else temp_sqlite("bench_outbox")
 
 
 def bench_workspace() -> Workspace:

@@ -5,7 +5,6 @@ database is back, with the file shared once."""
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import time
 
 from sqlalchemy import select
@@ -28,57 +27,9 @@ from bot.platform.outbox import (
 from bot.sandbox import SlackStandIn
 from tests.conftest import requires_postgres
 from tests.outbox.conftest import TEAM
+from tests.outbox.tcp_proxy import TcpProxy
 
 MAYA = "U01MAYA"
-
-
-class Cuttable:
-    """A TCP forwarder to the database whose `cut()` drops the listener and every connection."""
-
-    def __init__(self, host: str, port: int) -> None:
-        self.target, self.port = (host, port), 0
-        self._server: asyncio.Server | None = None
-        self._ends: set[asyncio.StreamWriter] = set()
-
-    async def start(self) -> None:
-        self._server = await asyncio.start_server(self._serve, "127.0.0.1", self.port)
-        self.port = int(self._server.sockets[0].getsockname()[1])
-
-    async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        try:
-            up_reader, up_writer = await asyncio.open_connection(*self.target)
-        except OSError:
-            writer.transport.abort()
-            return
-        self._ends |= {writer, up_writer}
-
-        async def pipe(src: asyncio.StreamReader, dst: asyncio.StreamWriter) -> None:
-            with contextlib.suppress(OSError):
-                while data := await src.read(65536):
-                    dst.write(data)
-                    await dst.drain()
-
-        pipes = [
-            asyncio.ensure_future(pipe(reader, up_writer)),
-            asyncio.ensure_future(pipe(up_reader, writer)),
-        ]
-        try:
-            await asyncio.wait(pipes, return_when=asyncio.FIRST_COMPLETED)
-        finally:
-            for end in (writer, up_writer):
-                end.transport.abort()
-                self._ends.discard(end)
-            for task in pipes:
-                task.cancel()
-
-    async def cut(self) -> None:
-        if self._server is not None:
-            self._server.close()
-            for end in list(self._ends):
-                end.transport.abort()
-            self._ends.clear()
-            await self._server.wait_closed()
-            self._server = None
 
 
 async def _row(engine: AsyncEngine) -> OutboxMessage:
@@ -103,7 +54,7 @@ async def test_an_upload_survives_the_database_going_away_before_its_file_is_rec
         await enqueue(session, upload, clock.now())
 
     real = make_url(database_url)
-    proxy = Cuttable(real.host or "127.0.0.1", real.port or 5432)
+    proxy = TcpProxy(real.host or "127.0.0.1", real.port or 5432)
     await proxy.start()
     own = make_engine(real.set(host="127.0.0.1", port=proxy.port).render_as_string(False))
     sender = SlackSender(standin.bot_token, standin.api_url)
