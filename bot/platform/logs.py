@@ -38,5 +38,8 @@ def configure_logging(level: str = "INFO") -> None:
         logger = logging.getLogger(name)
         logger.handlers[:] = []
         logger.propagate = True
+    # One line per request, forged ones included, is what a flood would turn into: the bot logs
+    # what matters about requests itself (refusals, throttled; failures, with a correlation id).
+    logging.getLogger("uvicorn.access").setLevel(logging.WARNING)
     # Alembic narrates every plugin it loads; only its warnings matter in production logs.
     logging.getLogger("alembic").setLevel(max(logging.WARNING, root.level))

@@ -107,6 +107,7 @@ class Runtime:
         return FlipsideASGI(
             self.app if events else None,
             self.engine,
+            signing_secret=self.settings.slack_signing_secret,
             on_startup=[self.start_background] if scheduler else [],
             on_shutdown=[self.stop_background] if scheduler else [],
         )

@@ -13,6 +13,8 @@ from slack_bolt.async_app import AsyncApp
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.platform.db.engine import ping
+from bot.platform.slack import inbound
+from bot.platform.web.gate import MAX_BODY, Throttle, signature_problem
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -39,10 +41,15 @@ class FlipsideASGI:
         app: AsyncApp | None,
         engine: AsyncEngine,
         *,
+        signing_secret: str = "",
         on_startup: list[Hook] | None = None,
         on_shutdown: list[Hook] | None = None,
     ) -> None:
         self._bolt = AsyncSlackRequestHandler(app, path=EVENTS_PATH) if app else None
+        if self._bolt is not None and not signing_secret:
+            raise ValueError("serving Slack's events over HTTP needs the signing secret")
+        self._secret = signing_secret
+        self._throttle = Throttle()
         self._engine = engine
         self._on_startup = on_startup or []
         self._on_shutdown = on_shutdown or []
@@ -53,9 +60,42 @@ class FlipsideASGI:
         elif scope["type"] == "http" and scope["path"] == HEALTH_PATH:
             await self._health(scope, send)
         elif scope["type"] == "http" and self._bolt is not None:
-            await self._bolt(cast(Any, scope), receive, send)
+            await self._slack(scope, receive, send)
         elif scope["type"] == "http":
             await _json(send, 404, {"error": "not found"})
+
+    async def _slack(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Verify the raw body, check the payload's shape, then let Bolt have it."""
+        assert self._bolt is not None
+        if scope["path"] != EVENTS_PATH:
+            await _plain(send, 404, b"not found")
+            return
+        if scope["method"] != "POST":
+            await _plain(send, 405, b"method not allowed")
+            return
+        body = await _read_body(receive, MAX_BODY)
+        if body is None:
+            self._throttle.warn("body too large", limit=MAX_BODY)
+            await _plain(send, 413, b"payload too large")
+            return
+        headers = _headers(scope)
+        reason = signature_problem(
+            self._secret,
+            body,
+            headers.get("x-slack-request-timestamp"),
+            headers.get("x-slack-signature"),
+        )
+        if reason is not None:
+            self._throttle.warn(reason, size=len(body))
+            await _plain(send, 401, b"invalid request")
+            return
+        try:
+            inbound.check(headers.get("content-type", ""), body)
+        except inbound.Refused as exc:
+            self._throttle.warn(f"malformed: {exc}", size=len(body))
+            await _plain(send, 400, b"invalid payload")
+            return
+        await self._bolt(cast(Any, scope), _replay(body), send)
 
     async def _health(self, scope: Scope, send: Send) -> None:
         if scope["method"] not in ("GET", "HEAD"):
@@ -89,6 +129,51 @@ class FlipsideASGI:
                         log.exception("shutdown hook failed")
                 await send({"type": "lifespan.shutdown.complete"})
                 return
+
+
+def _headers(scope: Scope) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for name, value in scope.get("headers") or []:
+        out[name.decode("latin-1").lower()] = value.decode("latin-1")
+    return out
+
+
+async def _read_body(receive: Receive, limit: int) -> bytes | None:
+    """The whole request body, or None once it passes `limit` bytes."""
+    chunks: list[bytes] = []
+    size = 0
+    while True:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            break
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if size > limit:
+            return None
+        chunks.append(chunk)
+        if not message.get("more_body"):
+            break
+    return b"".join(chunks)
+
+
+def _replay(body: bytes) -> Receive:
+    """A `receive` that hands Bolt the body already read."""
+    sent = False
+
+    async def receive() -> Message:
+        nonlocal sent
+        if sent:
+            return {"type": "http.disconnect"}
+        sent = True
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    return receive
+
+
+async def _plain(send: Send, status: int, body: bytes) -> None:
+    headers = [(b"content-type", b"text/plain"), (b"content-length", b"%d" % len(body))]
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
 
 
 async def _json(send: Send, status: int, body: dict[str, Any]) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import signal
 import socket
 from collections.abc import Generator
@@ -40,6 +41,7 @@ class _Server(uvicorn.Server):
 def make_server(
     app: FlipsideASGI, *, host: str, port: int, handle_signals: bool = True
 ) -> uvicorn.Server:
+    logging.getLogger("uvicorn.access").setLevel(logging.WARNING)  # see logs.configure_logging
     config = uvicorn.Config(
         app,
         host=host,

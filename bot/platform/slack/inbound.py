@@ -1,0 +1,168 @@
+"""The payloads Slack sends, as typed models: what the bot accepts, checked once a request is
+known to come from Slack and before Bolt reads it. Anything else is refused with a 400.
+
+Models allow the fields they don't name (Slack adds fields over time); the ones they name must
+have the right types. A modal's `state.values` is left loose on purpose: its odd shapes become
+inline errors on the right input, which only the feature's own parser can place.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Literal
+from urllib.parse import parse_qs
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+
+class _Loose(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+
+class Ref(_Loose):
+    id: str = Field(min_length=1, max_length=64)
+
+
+class UserRef(Ref):
+    team_id: str | None = None
+
+
+class SlashCommand(_Loose):
+    command: str = Field(min_length=1, max_length=64)
+    team_id: str = Field(min_length=1, max_length=64)
+    user_id: str = Field(min_length=1, max_length=64)
+    text: str = ""
+    channel_id: str = ""
+    trigger_id: str = ""
+    response_url: str = ""
+
+
+class ClickedAction(_Loose):
+    action_id: str = Field(min_length=1, max_length=255)
+    block_id: str | None = None
+    type: str | None = None
+    value: str | None = None
+    selected_option: dict[str, Any] | None = None
+    selected_options: list[dict[str, Any]] | None = None
+
+
+class ViewPayload(_Loose):
+    id: str = Field(min_length=1, max_length=64)
+    type: Literal["modal", "home"]
+    callback_id: str = ""
+    private_metadata: str = ""
+    state: dict[str, Any] | None = None
+    blocks: list[dict[str, Any]] = Field(default_factory=list)
+
+
+class BlockActions(_Loose):
+    type: Literal["block_actions"]
+    user: UserRef
+    team: Ref | None = None
+    actions: list[ClickedAction] = Field(min_length=1, max_length=25)
+    view: ViewPayload | None = None
+    container: dict[str, Any] | None = None
+    channel: dict[str, Any] | None = None
+    message: dict[str, Any] | None = None
+    response_url: str | None = None
+    trigger_id: str | None = None
+
+
+class ViewAction(_Loose):
+    type: Literal["view_submission", "view_closed"]
+    user: UserRef
+    team: Ref | None = None
+    view: ViewPayload
+
+
+class BlockSuggestion(_Loose):
+    type: Literal["block_suggestion"]
+    user: UserRef
+    team: Ref | None = None
+    action_id: str = Field(min_length=1, max_length=255)
+    value: str
+
+
+class Event(_Loose):
+    type: str = Field(min_length=1, max_length=64)
+
+
+class EventCallback(_Loose):
+    type: Literal["event_callback"]
+    team_id: str = Field(min_length=1, max_length=64)
+    event: Event
+    event_id: str = ""
+
+
+class UrlVerification(_Loose):
+    type: Literal["url_verification"]
+    challenge: str
+
+
+class SslCheck(_Loose):
+    pass
+
+
+INTERACTIONS: dict[str, type[_Loose]] = {
+    "block_actions": BlockActions,
+    "view_submission": ViewAction,
+    "view_closed": ViewAction,
+    "block_suggestion": BlockSuggestion,
+}
+EVENTS: dict[str, type[_Loose]] = {
+    "event_callback": EventCallback,
+    "url_verification": UrlVerification,
+}
+
+
+class Refused(ValueError):
+    """Why a signed body is not a payload the bot handles (said without the body itself)."""
+
+
+def check(content_type: str, body: bytes) -> BaseModel:
+    """The typed payload of a signed request body, or Refused."""
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError:
+        raise Refused("not UTF-8") from None
+    kind = content_type.split(";", 1)[0].strip().lower()
+    if kind == "application/x-www-form-urlencoded":
+        form = {k: v[-1] for k, v in parse_qs(text, keep_blank_values=True).items()}
+        if "payload" in form:
+            return _model(_json(form["payload"]), INTERACTIONS)
+        if "command" in form:
+            return _validate(SlashCommand, form)
+        if "ssl_check" in form:  # Slack checking the certificate of a command's URL
+            return SslCheck()
+        raise Refused("a form that is neither a command nor an interaction")
+    if kind == "application/json":
+        return _model(_json(text), EVENTS)
+    raise Refused(f"content type {kind[:40]!r}")
+
+
+def _json(text: str) -> object:
+    try:
+        found = json.loads(text)
+        # A lone surrogate ("\ud800") decodes but can't be stored or sent on: refuse it here.
+        json.dumps(found, ensure_ascii=False).encode("utf-8")
+    except (ValueError, UnicodeEncodeError, RecursionError):
+        raise Refused("not JSON") from None
+    return found
+
+
+def _model(found: object, kinds: dict[str, type[_Loose]]) -> BaseModel:
+    if not isinstance(found, dict):
+        raise Refused("not an object")
+    name = found.get("type")
+    kind = kinds.get(name) if isinstance(name, str) else None
+    if kind is None:
+        raise Refused("a payload type the bot does not handle")
+    return _validate(kind, found)
+
+
+def _validate(kind: type[_Loose], found: dict[str, Any]) -> BaseModel:
+    try:
+        return kind.model_validate(found)
+    except ValidationError as exc:
+        where = ".".join(str(p) for p in exc.errors()[0]["loc"])[:80]
+        raise Refused(f"{kind.__name__} without a valid {where}") from None
