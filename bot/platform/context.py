@@ -41,6 +41,8 @@ class AppContext:
     listed_admins: TTLCache[str, tuple[str, ...]] = field(
         default_factory=lambda: TTLCache(ADMINS_FRESH_SECONDS)
     )
+    # Events this replica acted on lately (Slack redelivers with retry headers).
+    recent_events: TTLCache[str, bool] = field(default_factory=lambda: TTLCache(600.0))
     # Every `/mentor` subcommand the features declare, for the help.
     commands: tuple[Any, ...] = ()
     # Work a listener goes on with after its ack (a matching round): held here so that it is

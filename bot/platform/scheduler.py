@@ -16,8 +16,10 @@ from typing import Any
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.platform.clock import Clock
+from bot.platform.db import seen
 from bot.platform.db.engine import SessionMaker
 from bot.platform.outbox import DeliveryHooks, Dispatcher
+from bot.platform.outbox.dispatcher import DB_ERRORS
 
 log = logging.getLogger("bot.scheduler")
 
@@ -118,6 +120,10 @@ class Scheduler:
 
     async def reap(self) -> None:
         await self.dispatcher.reap()
+        try:
+            await seen.forget_before(self.dispatcher.engine, self.clock.now())
+        except DB_ERRORS as exc:
+            log.warning("seen events not pruned: database unavailable", extra={"error": str(exc)})
 
     def _feature_job(self, job: ScheduledJob) -> Callable[[], Awaitable[None]]:
         async def run() -> None:

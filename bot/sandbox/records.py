@@ -52,9 +52,13 @@ class PostedMessage:
     deleted: bool = False
     updated: bool = False
     files: list[str] = field(default_factory=list)
+    metadata: JSON | None = None  # {"event_type": ..., "event_payload": {...}}, as posted
 
-    def to_api(self, ws: Workspace) -> JSON:
-        """The `message` object Slack returns (and puts in block_actions payloads)."""
+    def to_api(self, ws: Workspace, *, with_metadata: bool = False) -> JSON:
+        """The `message` object Slack returns (and puts in block_actions payloads).
+
+        `with_metadata`: as chat.postMessage / chat.update answer, the message's metadata too.
+        """
         out: JSON = {
             "type": "message",
             "text": self.text,
@@ -67,6 +71,8 @@ class PostedMessage:
         }
         if self.thread_ts:
             out["thread_ts"] = self.thread_ts
+        if with_metadata and self.metadata is not None:
+            out["metadata"] = self.metadata
         return out
 
 
@@ -123,6 +129,21 @@ class StoredFile:
     title: str = ""
     content: bytes | None = None
     channels: list[str] = field(default_factory=list)
+
+    def to_api(self, bot_user_id: str) -> JSON:
+        """The `file` object of files.completeUploadExternal (and of a message's `files`)."""
+        return {
+            "id": self.id,
+            "name": self.filename,
+            "title": self.title,
+            "mimetype": "application/octet-stream",
+            "filetype": self.filename.rsplit(".", 1)[-1] if "." in self.filename else "binary",
+            "user": bot_user_id,
+            "size": len(self.content or b""),
+            "channels": [c for c in self.channels if c.startswith("C")],
+            "ims": [c for c in self.channels if c.startswith("D")],
+            "groups": [c for c in self.channels if c.startswith("G")],
+        }
 
 
 @dataclass
@@ -219,6 +240,20 @@ class ResponseUrl:
 
 def flag(value: object) -> bool:
     return value is True or value in ("true", "1", 1)
+
+
+def arg_str(args: JSON, key: str) -> str:
+    """A string argument; "" when absent or not a string."""
+    value = args.get(key)
+    return value if isinstance(value, str) else ""
+
+
+def arg_int(args: JSON, key: str, default: int) -> int:
+    """An integer argument (`default` when absent or empty); invalid_arguments if not one."""
+    try:
+        return int(args.get(key) or default)
+    except (TypeError, ValueError):
+        raise SlackError("invalid_arguments") from None
 
 
 def short_id(*parts: object) -> str:

@@ -3,7 +3,8 @@
 It answers the methods the bot uses the way Slack does (``ok: false`` errors included), validates
 every message and view, records every call, keeps what people would see, and injects faults.
 This module holds the state (messages, views, triggers, response URLs) and the lifecycle; the HTTP
-routes are in `routes` and the Web API methods in `webapi`.
+routes are in `routes` and the Web API methods in `webapi` (conversations.* in
+`webapi_conversations`, message metadata in `metadata`).
 """
 
 from __future__ import annotations
@@ -235,6 +236,7 @@ class SlackStandIn:
         ephemeral_user: str | None = None,
         via: Via = "api",
         files: list[str] | None = None,
+        metadata: JSON | None = None,
     ) -> PostedMessage:
         """Store a message and note who sees it (used by the API methods and the driver)."""
         stored = with_ids(blocks) if blocks else None
@@ -247,6 +249,7 @@ class SlackStandIn:
             ephemeral_user,
             via,
             files=list(files or []),
+            metadata=metadata,
         )
         self.messages.append(msg)
         if files:

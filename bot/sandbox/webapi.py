@@ -9,32 +9,24 @@ import json
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from bot.sandbox.metadata import Absent, parse_metadata, with_warning
 from bot.sandbox.records import (
     JSON,
     MAX_VIEW_STACK,
     ResponseUrl,
     SlackError,
     StoredFile,
+    arg_int,
+    arg_str,
     flag,
 )
+from bot.sandbox.webapi_conversations import ConversationsApi
 
 if TYPE_CHECKING:
     from bot.sandbox.server import SlackStandIn
 
 Handler = Callable[[JSON], JSON]
 MAX_TEXT = 40_000
-
-
-def _str(args: JSON, key: str) -> str:
-    value = args.get(key)
-    return value if isinstance(value, str) else ""
-
-
-def _int(args: JSON, key: str, default: int) -> int:
-    try:
-        return int(args.get(key) or default)
-    except (TypeError, ValueError):
-        raise SlackError("invalid_arguments") from None
 
 
 class WebApi:
@@ -51,8 +43,6 @@ class WebApi:
             "chat.postEphemeral": self.chat_post_ephemeral,
             "chat.update": self.chat_update,
             "chat.delete": self.chat_delete,
-            "conversations.open": self.conversations_open,
-            "conversations.members": self.conversations_members,
             "views.open": self.views_open,
             "views.push": self.views_push,
             "views.update": self.views_update,
@@ -61,6 +51,7 @@ class WebApi:
             "users.list": self.users_list,
             "files.getUploadURLExternal": self.files_get_upload_url,
             "files.completeUploadExternal": self.files_complete_upload,
+            **ConversationsApi(self.s).handlers(),
         }
 
     # -- argument helpers ----------------------------------------------------------------------
@@ -91,7 +82,7 @@ class WebApi:
 
     def _content(self, args: JSON) -> tuple[str, list[JSON] | None]:
         blocks = self._blocks(args)
-        text = _str(args, "text")
+        text = arg_str(args, "text")
         if not text and not blocks and not args.get("attachments"):
             raise SlackError("no_text")
         if len(text) > MAX_TEXT:
@@ -162,8 +153,16 @@ class WebApi:
         if known is not None and self.ws.bot_user_id not in known.members:
             raise SlackError("not_in_channel")  # as Slack answers a bot never invited
         text, blocks = self._content(args)
-        msg = self.s.post(channel, text, blocks, thread_ts=_str(args, "thread_ts") or None)
-        return {"channel": channel, "ts": msg.ts, "message": msg.to_api(self.ws)}
+        metadata, warning = parse_metadata(args.get("metadata"))
+        msg = self.s.post(
+            channel,
+            text,
+            blocks,
+            thread_ts=arg_str(args, "thread_ts") or None,
+            metadata=None if isinstance(metadata, Absent) else metadata,
+        )
+        message = msg.to_api(self.ws, with_metadata=True)
+        return with_warning({"channel": channel, "ts": msg.ts, "message": message}, warning)
 
     def chat_post_ephemeral(self, args: JSON) -> JSON:
         channel = self._channel(args.get("channel"))
@@ -171,64 +170,33 @@ class WebApi:
         if user_id not in self.s.members(channel):
             raise SlackError("user_not_in_channel")
         text, blocks = self._content(args)
-        thread_ts = _str(args, "thread_ts") or None
+        thread_ts = arg_str(args, "thread_ts") or None
         msg = self.s.post(channel, text, blocks, thread_ts=thread_ts, ephemeral_user=user_id)
         return {"message_ts": msg.ts}
 
     def chat_update(self, args: JSON) -> JSON:
         channel = self._channel(args.get("channel"))
-        msg = self.s.find_message(channel, _str(args, "ts"))
+        msg = self.s.find_message(channel, arg_str(args, "ts"))
         if msg is None or msg.ephemeral_user is not None:
             raise SlackError("message_not_found")
         if "text" not in args and args.get("blocks"):
             args["text"] = msg.text
         text, blocks = self._content(args)
+        metadata, warning = parse_metadata(args.get("metadata"), clearing=True)
+        if not isinstance(metadata, Absent):  # absent keeps the metadata; {} removes it
+            msg.metadata = metadata
         self.s.update_message(msg, text, blocks)
-        return {"channel": channel, "ts": msg.ts, "text": text, "message": msg.to_api(self.ws)}
+        message = msg.to_api(self.ws, with_metadata=True)
+        body = {"channel": channel, "ts": msg.ts, "text": text, "message": message}
+        return with_warning(body, warning)
 
     def chat_delete(self, args: JSON) -> JSON:
         channel = self._channel(args.get("channel"))
-        msg = self.s.find_message(channel, _str(args, "ts"))
+        msg = self.s.find_message(channel, arg_str(args, "ts"))
         if msg is None or msg.ephemeral_user is not None:
             raise SlackError("message_not_found")
         msg.deleted = True
         return {"channel": channel, "ts": msg.ts}
-
-    def conversations_open(self, args: JSON) -> JSON:
-        if args.get("channel"):
-            channel = _str(args, "channel")
-            if not self.s.channel_known(channel):
-                raise SlackError("channel_not_found")
-            return {"no_op": True, "already_open": True, "channel": {"id": channel}}
-        raw = args.get("users")
-        parts = raw if isinstance(raw, list) else str(raw or "").split(",")
-        user_ids = list(dict.fromkeys(str(u).strip() for u in parts if str(u).strip()))
-        if len(user_ids) > 1:  # the app's own bot user is implied, as in Slack
-            user_ids = [u for u in user_ids if u != self.ws.bot_user_id]
-        if not user_ids:
-            raise SlackError("users_list_not_supplied")
-        if len(user_ids) > 8:
-            raise SlackError("too_many_users")
-        for user_id in user_ids:
-            if self.ws.users[self._user(user_id)].deleted:
-                raise SlackError("user_disabled")
-        channel = self.s.dm_id(user_ids)
-        already_open = self.s.channel_known(channel)
-        self.s.open_dm(user_ids)
-        body: JSON = {"channel": {"id": channel}}
-        if flag(args.get("return_im")):
-            single = len(user_ids) == 1
-            body["channel"].update(is_im=single, is_mpim=not single, user=user_ids[0])
-        if already_open:
-            body.update(no_op=True, already_open=True)
-        return body
-
-    def conversations_members(self, args: JSON) -> JSON:
-        channel = _str(args, "channel")
-        if not self.s.channel_known(channel):
-            raise SlackError("channel_not_found")
-        members = self.s.members(channel)
-        return {"members": members, "response_metadata": {"next_cursor": ""}}
 
     def views_open(self, args: JSON) -> JSON:
         view = self._view(args, "modal")
@@ -247,7 +215,7 @@ class WebApi:
 
     def views_update(self, args: JSON) -> JSON:
         view = self._view(args, "modal", "home")
-        view_id, external_id = _str(args, "view_id"), _str(args, "external_id")
+        view_id, external_id = arg_str(args, "view_id"), arg_str(args, "external_id")
         if not view_id and not external_id:
             raise SlackError("invalid_arguments")
         stored = None
@@ -283,9 +251,9 @@ class WebApi:
 
     def users_list(self, args: JSON) -> JSON:
         users = list(self.ws.users.values())
-        limit = _int(args, "limit", 0)
+        limit = arg_int(args, "limit", 0)
         start = 0
-        cursor = _str(args, "cursor")
+        cursor = arg_str(args, "cursor")
         if cursor:
             try:
                 after = base64.b64decode(cursor, validate=True).decode().removeprefix("user:")
@@ -311,8 +279,8 @@ class WebApi:
         }
 
     def files_get_upload_url(self, args: JSON) -> JSON:
-        filename = _str(args, "filename")
-        length = _int(args, "length", -1)
+        filename = arg_str(args, "filename")
+        length = arg_int(args, "length", -1)
         if not filename or length < 0:
             raise SlackError("invalid_arguments")
         file_id = f"F0SB{next(self._file_seq):06d}"
@@ -331,33 +299,19 @@ class WebApi:
             if found is None or found.content is None:  # never uploaded to the upload URL
                 raise SlackError("file_not_found")
             stored.append(found)
-        targets = [_str(args, "channel_id")] if args.get("channel_id") else []
-        targets += [c for c in _str(args, "channels").split(",") if c]
+        targets = [arg_str(args, "channel_id")] if args.get("channel_id") else []
+        targets += [c for c in arg_str(args, "channels").split(",") if c]
         channels = [self._channel(c) for c in targets]
         for found, item in zip(stored, items, strict=True):
             found.title = str(item.get("title") or found.filename)
         for channel in channels:
             ids = [f.id for f in stored]
-            text = _str(args, "initial_comment")
-            thread_ts = _str(args, "thread_ts") or None
+            text = arg_str(args, "initial_comment")
+            thread_ts = arg_str(args, "thread_ts") or None
             self.s.post(channel, text, None, thread_ts=thread_ts, files=ids)
             for found in stored:
                 found.channels.append(channel)
-        return {"files": [self._file_json(f) for f in stored]}
-
-    def _file_json(self, f: StoredFile) -> JSON:
-        return {
-            "id": f.id,
-            "name": f.filename,
-            "title": f.title,
-            "mimetype": "application/octet-stream",
-            "filetype": f.filename.rsplit(".", 1)[-1] if "." in f.filename else "binary",
-            "user": self.ws.bot_user_id,
-            "size": len(f.content or b""),
-            "channels": [c for c in f.channels if c.startswith("C")],
-            "ims": [c for c in f.channels if c.startswith("D")],
-            "groups": [c for c in f.channels if c.startswith("G")],
-        }
+        return {"files": [f.to_api(self.ws.bot_user_id) for f in stored]}
 
     def respond(self, entry: ResponseUrl | None, body: object) -> tuple[int, str, list[str]]:
         """A POST to a response_url: (HTTP status, Slack's plain-text answer, block problems)."""

@@ -73,7 +73,7 @@ def register(on: Listeners) -> None:
     async def help_from_home(r: Request) -> None:
         await r.open(help_modal(ctx.commands))
 
-    @on.event({"type": "message", "channel_type": "im"}, subscription="message.im")
+    @on.event({"type": "message", "channel_type": "im"}, subscription="message.im", once=True)
     async def direct_message(r: Request) -> None:
         event = r.body.get("event")
         # Edits, joins and other subtypes are not people talking to us.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from datetime import date, datetime
 
 from sqlalchemy import delete, select
@@ -99,6 +100,7 @@ async def save_profile(
         participant = await find(session, team_id, person.user_id)
         assert participant is not None
         await session.refresh(participant, with_for_update=True)
+        before = None if created else _saved(participant)
         participant.display_name = person.name
         participant.title = person.title
         participant.timezone = person.timezone
@@ -109,7 +111,6 @@ async def save_profile(
         participant.preferred_days = list(form.days)
         participant.preferred_times = list(form.times)
         participant.capacity = int(form.capacity or 1)
-        participant.updated_at = now
         participant.topics = [
             ParticipantTopic(topic_id=t, direction=d, team_id=team_id)
             for d, ids in (
@@ -123,10 +124,34 @@ async def save_profile(
         ]
         await session.flush()
         profile = to_profile(participant, program)
+        if before is not None and before == _saved(participant):
+            return profile, False  # the same answers again (a double submit): said once already
+        participant.updated_at = now
         body = msg.profile_saved(profile.summary, created=created, next_step=NEXT_STEP)
-        await send_dm(session, team_id, person.user_id, f"profile:{now.isoformat()}", body, now)
+        # Keyed by what was saved too: two different saves in one instant are two messages.
+        saved = hashlib.sha256(repr(_saved(participant)).encode()).hexdigest()[:12]
+        key = f"profile:{now.isoformat()}:{saved}"
+        await send_dm(session, team_id, person.user_id, key, body, now)
         await enqueue_home(session, team_id, person.user_id, now)
         return profile, created
+
+
+def _saved(p: Participant) -> tuple[object, ...]:
+    """Everything a profile save can change, to tell a real change from a repeat."""
+    return (
+        p.display_name,
+        p.title,
+        p.timezone,
+        str(p.role),
+        p.level,
+        p.department,
+        p.goals,
+        tuple(p.preferred_days),
+        tuple(p.preferred_times),
+        p.capacity,
+        sorted((t.topic_id, str(t.direction)) for t in p.topics),
+        sorted(b.blocked_user_id for b in p.blocked),
+    )
 
 
 async def pause(sessionmaker: SessionMaker, clock: Clock, actor: Actor, resume_on: date) -> Profile:

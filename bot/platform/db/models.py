@@ -144,6 +144,7 @@ class BlockedPerson(Base):
 
 __all__ = [
     "Base",
+    "SeenEvent",
     "BlockedPerson",
     "MatchRound",
     "OutboxMessage",
@@ -198,6 +199,9 @@ class OutboxMessage(Base):
     # An upload's file, once its bytes reached Slack: a retry completes it instead of uploading
     # again (files.completeUploadExternal is the only step that shares it).
     file_id: Mapped[str | None] = mapped_column(String(32))
+    # When an attempt began whose outcome is not known yet (cleared once one is recorded): a
+    # later attempt first looks in the conversation for the post this one may have made.
+    unsettled_since: Mapped[datetime | None]
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
     sent_at: Mapped[datetime | None]
@@ -274,3 +278,14 @@ class Pairing(Base):
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
     ended_at: Mapped[datetime | None]
+
+
+class SeenEvent(Base):
+    """An event (or a retried request) already acted on, kept a day: Slack redelivers what it
+    thinks was not received, and any replica may get the copy."""
+
+    __tablename__ = "seen_events"
+
+    team_id: Mapped[str] = mapped_column(TEAM_ID, primary_key=True)
+    key: Mapped[str] = mapped_column(String(100), primary_key=True)
+    seen_at: Mapped[datetime] = mapped_column(index=True)

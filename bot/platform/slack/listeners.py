@@ -22,6 +22,7 @@ from bot.kit.payloads import TamperedPayload
 from bot.kit.state import values_of
 from bot.platform.actor import Actor
 from bot.platform.context import AppContext
+from bot.platform.db import seen
 from bot.platform.slack.payload import MalformedPayload, team_of, user_of
 from bot.platform.slack.requests import (
     STALE,
@@ -180,8 +181,13 @@ class Listeners:
         event: str | dict[str, str | Sequence[str | re.Pattern[str] | None] | None],
         *,
         subscription: str,
+        once: bool = False,
     ) -> Callable[[ActionHandler], ActionHandler]:
-        """An Events API event (Bolt acks it); `subscription` is the manifest's name for it."""
+        """An Events API event (Bolt acks it); `subscription` is the manifest's name for it.
+
+        A redelivered event (same `event_id`) is passed over when this replica saw it; with
+        `once`, when any replica did (a shared table: for events whose effect must not repeat,
+        such as a reply; a Home drawn twice is harmless, and opening it writes nothing)."""
 
         def register(handler: ActionHandler) -> ActionHandler:
             ctx = self.ctx
@@ -191,6 +197,8 @@ class Listeners:
             ) -> None:
                 async with ctx.busy():
                     actor = context.get(ACTOR) or Actor(_team(body), "")
+                    if not await _first_delivery(ctx, actor.team_id, body, once=once):
+                        return
                     await _guarded(Request(ctx, actor, client, body), handler, "event")
 
             self.app.event(event)(listener)
@@ -198,6 +206,23 @@ class Listeners:
             return handler
 
         return register
+
+
+async def _first_delivery(
+    ctx: AppContext, team_id: str, body: dict[str, Any], *, once: bool
+) -> bool:
+    event_id = body.get("event_id")
+    if not isinstance(event_id, str) or not event_id:
+        return True
+    key = f"{team_id}:{event_id}"
+    if ctx.recent_events.get(key):
+        return False
+    ctx.recent_events.put(key, True)
+    if once:
+        return await seen.first_sight(
+            ctx.sessionmaker, team_id, f"event:{event_id}", ctx.clock.now()
+        )
+    return True
 
 
 def _team(body: dict[str, Any]) -> str:
