@@ -15,3 +15,8 @@ class SlackPerson:
     timezone: str
     deleted: bool = False
     is_admin: bool = False  # a workspace admin or owner
+
+
+class SlackUnavailable(Exception):
+    """Slack could not say who someone is just now (an error, a timeout): answers that need it
+    degrade (no admin lines in the help) or ask to try again, and nothing is saved half-way."""

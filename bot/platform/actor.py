@@ -6,10 +6,13 @@ admin comes from Slack, asked lazily (once per request, through the people cache
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
-from bot.domain.people import SlackPerson
+from bot.domain.people import SlackPerson, SlackUnavailable
+
+log = logging.getLogger("bot.slack")
 
 Lookup = Callable[[str], Awaitable[SlackPerson]]
 Peek = Callable[[str], SlackPerson | None]
@@ -38,11 +41,16 @@ class Actor:
         return self._person
 
     async def is_workspace_admin(self) -> bool:
+        """From Slack; when Slack can't say just now, no (the safe answer for a permission)."""
         if self.is_system:
             return True
         if self.lookup is None:
             return False
-        return (await self.person()).is_admin
+        try:
+            return (await self.person()).is_admin
+        except SlackUnavailable:
+            log.warning("admin flags unknown: Slack unavailable", extra={"user": self.user_id})
+            return False
 
     def workspace_admin_if_known(self) -> bool | None:
         """The answer without asking Slack, from what the cache already holds; None if unknown."""

@@ -142,7 +142,11 @@ class SlackSender:
         assert envelope.channel is not None
         if self.home is None:
             return Failed(error="no_home_renderer", permanent=True)
-        view = await self.home(envelope.team_id, envelope.channel)
+        try:
+            view = await self.home(envelope.team_id, envelope.channel)
+        except Exception:  # the next attempt draws it again; the tick goes on
+            log.exception("a Home could not be drawn", extra={"user": envelope.channel})
+            return Failed(error="home_render_failed", permanent=False)
         await self.client.views_publish(user_id=envelope.channel, view=view)
         return Sent(channel=envelope.channel, ts="")
 

@@ -17,6 +17,7 @@ from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext, AsyncResp
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.domain.errors import UserFacingError
+from bot.domain.people import SlackUnavailable
 from bot.kit.blocks import Json, notice_modal
 from bot.kit.payloads import TamperedPayload
 from bot.kit.state import values_of
@@ -25,6 +26,7 @@ from bot.platform.context import AppContext
 from bot.platform.db import seen
 from bot.platform.slack.payload import MalformedPayload, team_of, user_of
 from bot.platform.slack.requests import (
+    SLACK_AWAY,
     STALE,
     TAMPERED,
     Request,
@@ -34,6 +36,7 @@ from bot.platform.slack.requests import (
 )
 
 ACTOR, CONTEXT = "flipside_actor", "flipside_ctx"
+ERROR_MAX = 300  # characters of an inline error: Slack shows them under the input
 
 
 def install(app: AsyncApp, ctx: AppContext) -> None:
@@ -238,6 +241,8 @@ async def _guarded(request: Request, handler: ActionHandler, kind: str) -> None:
     except (TamperedPayload, MalformedPayload):
         # Slack sends well-formed payloads; a signed one that is not is refused, not a crash.
         await request.tell(TAMPERED)
+    except SlackUnavailable:
+        await request.tell(SLACK_AWAY)
     except UserFacingError as exc:
         await request.tell(str(exc))
     except Exception as exc:
@@ -257,6 +262,8 @@ async def _answer(request: ViewRequest, handler: ViewHandler, errors_on: str | N
         answer = await handler(request)
     except (TamperedPayload, MalformedPayload):
         return refuse(STALE, None)
+    except SlackUnavailable:
+        return refuse(SLACK_AWAY, None)
     except UserFacingError as exc:
         return refuse(str(exc), exc.field)
     except Exception as exc:
@@ -270,7 +277,8 @@ async def _answer(request: ViewRequest, handler: ViewHandler, errors_on: str | N
 
 async def _deliver(request: ViewRequest, ack: AsyncAck, answer: Answer) -> None:
     if answer.errors:
-        await ack(response_action="errors", errors=answer.errors)
+        errors = {k: v[:ERROR_MAX] for k, v in answer.errors.items()}
+        await ack(response_action="errors", errors=errors)
         return
     if answer.view is not None:
         await ack(response_action="update", view=answer.view)

@@ -15,9 +15,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+import aiohttp
+from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.domain.people import SlackPerson
+from bot.domain.people import SlackPerson, SlackUnavailable
 
 log = logging.getLogger("bot.slack")
 
@@ -51,12 +53,14 @@ class People:
         fresh_seconds: float = 300.0,
         keep_seconds: float = 86_400.0,
         max_entries: int = 50_000,
+        timeout: float = 3.0,
         now: Callable[[], float] = time.monotonic,
     ) -> None:
         self.client = client
         self.fresh_seconds = fresh_seconds
         self.keep_seconds = keep_seconds
         self.max_entries = max_entries
+        self.timeout = timeout  # an answer waits for it: better none than a late one
         self._now = now
         self._entries: dict[str, _Entry] = {}
         self._inflight: dict[str, asyncio.Future[SlackPerson]] = {}
@@ -84,7 +88,10 @@ class People:
             pending = asyncio.ensure_future(self._fetch(user_id))
             self._inflight[user_id] = pending
             pending.add_done_callback(lambda _: self._inflight.pop(user_id, None))
-        return await asyncio.shield(pending)
+        try:
+            return await asyncio.wait_for(asyncio.shield(pending), self.timeout)
+        except (SlackApiError, aiohttp.ClientError, TimeoutError, KeyError) as exc:
+            raise SlackUnavailable(f"users.info for {user_id}: {type(exc).__name__}") from exc
 
     async def _fetch(self, user_id: str) -> SlackPerson:
         response = await self.client.users_info(user=user_id)

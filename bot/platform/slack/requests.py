@@ -25,6 +25,7 @@ M = TypeVar("M", bound=Metadata)
 
 TAMPERED = "That button doesn't look right. Open the message again and retry."
 STALE = "This form is out of date. Close it and open it again."
+SLACK_AWAY = "I couldn't reach Slack just now, so nothing was saved. Please try again in a moment."
 
 
 def oops(correlation: str) -> str:

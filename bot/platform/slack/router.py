@@ -12,9 +12,10 @@ from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext, AsyncResp
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.domain.errors import UserFacingError
+from bot.domain.people import SlackUnavailable
 from bot.platform.context import AppContext
 from bot.platform.slack.listeners import ACTOR
-from bot.platform.slack.requests import CommandRequest, log_failure, oops
+from bot.platform.slack.requests import SLACK_AWAY, CommandRequest, log_failure, oops
 
 COMMAND = "/mentor"
 MAX_TEXT = 3000  # what a person can type after /mentor that the bot will read
@@ -78,6 +79,8 @@ def register_command(
             )
             try:
                 await handler(request)
+            except SlackUnavailable:
+                await request.say(SLACK_AWAY)
             except UserFacingError as exc:
                 # Answered here rather than by the app's error handler: when a listener raises
                 # just after ack(), Bolt drops the ack and Slack is told the command failed.
