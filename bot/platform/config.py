@@ -38,7 +38,7 @@ _FIXES: dict[str, str] = {
     "OUTBOX_CONCURRENCY": "use a whole number from 1 to 100",
     "OUTBOX_RATE_PER_SECOND": "use a number of messages per second above 0, e.g. 20",
     "OUTBOX_CHANNEL_INTERVAL": "use a number of seconds, 0 or more (Slack allows about 1)",
-    "OUTBOX_LEASE_SECONDS": "use a number of seconds, at least 30",
+    "OUTBOX_LEASE_SECONDS": "use a number of seconds from 6 to 600, e.g. 15",
     "OUTBOX_MAX_ATTEMPTS": "use a whole number from 1 to 20",
 }
 
@@ -80,12 +80,14 @@ class Settings(BaseSettings):
     # Delivery of the messages the bot sends on its own (the outbox) and its clock.
     dispatch_interval: float = Field(default=1.0, gt=0, validation_alias="OUTBOX_DISPATCH_INTERVAL")
     plan_interval: float = Field(default=60.0, gt=0, validation_alias="OUTBOX_PLAN_INTERVAL")
-    reap_interval: float = Field(default=30.0, gt=0, validation_alias="OUTBOX_REAP_INTERVAL")
+    reap_interval: float = Field(default=10.0, gt=0, validation_alias="OUTBOX_REAP_INTERVAL")
     batch_size: int = Field(default=100, ge=1, le=1000, validation_alias="OUTBOX_BATCH_SIZE")
     concurrency: int = Field(default=8, ge=1, le=100, validation_alias="OUTBOX_CONCURRENCY")
     rate_per_second: float = Field(default=20.0, gt=0, validation_alias="OUTBOX_RATE_PER_SECOND")
     channel_interval: float = Field(default=1.0, ge=0, validation_alias="OUTBOX_CHANNEL_INTERVAL")
-    lease_seconds: float = Field(default=60.0, ge=30, validation_alias="OUTBOX_LEASE_SECONDS")
+    lease_seconds: float = Field(
+        default=15.0, ge=6, le=600, validation_alias="OUTBOX_LEASE_SECONDS"
+    )
     max_attempts: int = Field(default=6, ge=1, le=20, validation_alias="OUTBOX_MAX_ATTEMPTS")
 
     # Matching: what each preference is worth in a pair's score (README, "Matching rounds").

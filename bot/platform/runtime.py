@@ -91,6 +91,7 @@ class Runtime:
             dispatch=settings.dispatch_interval,
             plan=settings.plan_interval,
             reap=settings.reap_interval,
+            heartbeat=settings.lease_seconds / 3,
         )
         jobs = [
             ScheduledJob(job.id, job.every(ctx), functools.partial(job.run, ctx))
@@ -165,6 +166,8 @@ def dispatcher_config(settings: Settings) -> DispatcherConfig:
         burst=max(1, int(settings.rate_per_second)),
         channel_interval=settings.channel_interval,
         lease_seconds=settings.lease_seconds,
+        # Renewed every third of it while alive: a send must start with a third left.
+        lease_margin_seconds=settings.lease_seconds / 3,
         max_attempts=settings.max_attempts,
     )
 

@@ -24,13 +24,15 @@ from bot.platform.outbox.dispatcher import DB_ERRORS
 log = logging.getLogger("bot.scheduler")
 
 PLAN_JOB, DISPATCH_JOB, REAP_JOB = "outbox-plan", "outbox-dispatch", "outbox-reap"
+HEARTBEAT_JOB = "outbox-heartbeat"
 
 
 @dataclass(frozen=True)
 class Intervals:
     dispatch: float = 1.0
     plan: float = 60.0
-    reap: float = 30.0
+    reap: float = 10.0
+    heartbeat: float = 5.0
 
 
 @dataclass(frozen=True)
@@ -74,6 +76,7 @@ class Scheduler:
             (PLAN_JOB, self.plan, self.intervals.plan),
             (DISPATCH_JOB, self.dispatch, self.intervals.dispatch),
             (REAP_JOB, self.reap, self.intervals.reap),
+            (HEARTBEAT_JOB, self.heartbeat, self.intervals.heartbeat),
         ]
         jobs += [(job.id, self._feature_job(job), job.seconds) for job in self.jobs]
         for job_id, job, seconds in jobs:
@@ -117,6 +120,9 @@ class Scheduler:
 
     async def dispatch(self) -> None:
         await self.dispatcher.tick()
+
+    async def heartbeat(self) -> None:
+        await self.dispatcher.heartbeat()
 
     async def reap(self) -> None:
         await self.dispatcher.reap()

@@ -18,7 +18,9 @@ Via = Literal["api", "response_url", "ack"]
 SeenKind = Literal[
     "message", "message_update", "ephemeral", "modal", "modal_update", "home", "file"
 ]
-FaultKind = Literal["rate_limited", "server_error", "latency", "slack_error"]
+# "slow_answer": Slack does the work at once, then takes `delay` seconds to answer (the window
+# in which a client that dies has had its post taken without knowing it).
+FaultKind = Literal["rate_limited", "server_error", "latency", "slack_error", "slow_answer"]
 MAX_VIEW_STACK = 3
 
 
@@ -189,7 +191,7 @@ class Faults:
         error: str | None = None,
         status: int = 500,
     ) -> Fault:
-        if kind not in ("rate_limited", "server_error", "latency", "slack_error"):
+        if kind not in ("rate_limited", "server_error", "latency", "slack_error", "slow_answer"):
             raise ValueError(f"unknown fault kind {kind!r}")
         if kind == "slack_error" and not error:
             raise ValueError("a slack_error fault needs error=..., e.g. 'account_inactive'")

@@ -80,6 +80,10 @@ class Routes:
             if method in ("views.update", "views.push") and isinstance(args.get("view_id"), str):
                 await s.view_settled(args["view_id"])
             body = {"ok": True, **handler(args)}
+            if fault is not None and fault.kind == "slow_answer":
+                s.calls.append(ApiCall(method, args, body, time.time(), status))
+                await asyncio.sleep(fault.delay)
+                return web.json_response(body, status=status, headers=headers)
         except SlackError as err:
             body = {"ok": False, "error": err.error, **err.extra}
         s.calls.append(ApiCall(method, args, body, time.time(), status))

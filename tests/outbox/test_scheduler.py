@@ -23,7 +23,7 @@ from bot.platform.db.models import OutboxMessage
 from bot.platform.local import LocalServer
 from bot.platform.outbox import OutboundMessage, enqueue
 from bot.platform.runtime import Runtime
-from bot.platform.scheduler import DISPATCH_JOB, PLAN_JOB, REAP_JOB
+from bot.platform.scheduler import DISPATCH_JOB, HEARTBEAT_JOB, PLAN_JOB, REAP_JOB
 from bot.sandbox import SlackStandIn
 from tests.outbox.conftest import TEAM, put, sent_texts
 
@@ -65,7 +65,7 @@ async def test_jobs_have_explicit_ids_and_safe_options(
             aps = runtime.scheduler._aps
             assert aps is not None
             jobs = {job.id: job for job in aps.get_jobs()}
-            assert set(jobs) == {PLAN_JOB, DISPATCH_JOB, REAP_JOB, ROUNDS_JOB}
+            assert set(jobs) == {PLAN_JOB, DISPATCH_JOB, REAP_JOB, HEARTBEAT_JOB, ROUNDS_JOB}
             for job in jobs.values():
                 assert job.coalesce is True
                 assert job.max_instances == 1

@@ -130,6 +130,16 @@ class Dispatcher:
         if released:
             log.info("released leases on shutdown", extra={"rows": released})
 
+    async def heartbeat(self) -> int:
+        """Renew the leases of the rows this replica holds, so that a lease can be short and a
+        replica that died has its work taken over soon."""
+        lease = timedelta(seconds=self.config.lease_seconds)
+        try:
+            return await store.renew(self.engine, self.owner, self.clock.now(), lease)
+        except DB_ERRORS as exc:
+            log.warning("leases not renewed: database unavailable", extra={"error": str(exc)})
+            return 0
+
     async def reap(self) -> tuple[int, int]:
         try:
             back, late = await store.reap(self.engine, self.clock.now())
@@ -207,9 +217,13 @@ class Dispatcher:
                 )
 
         envelope = Envelope(
-            row.channel, row.users, row.payload, row.action, row.team_id, row.file_id
+            row.channel, row.users, row.payload, row.action, row.team_id, row.file_id, row.dedup_key
         )
-        outcome = await self.sender.send(envelope, remember_file)
+        found = None
+        if row.unsettled_since is not None and row.action == Action.POST:
+            # An earlier attempt may have posted: look before posting again.
+            found = await self.sender.find_post(envelope, row.unsettled_since.timestamp() - 5)
+        outcome = found or await self.sender.send(envelope, remember_file)
         latency_ms = round((time.monotonic() - began) * 1000, 1)
         await self._settle(row, attempt, outcome, latency_ms, result)
 
@@ -237,6 +251,7 @@ class Dispatcher:
                 *_letter(row), outcome.channel, outcome.ts, outcome.file_id or row.file_id, now
             )
             result.sent += 1
+            values["unsettled_since"] = None
         elif isinstance(outcome, RateLimited):
             self.pacer.pause(now.timestamp() + outcome.retry_after)
             retry_at = now + timedelta(seconds=outcome.retry_after)
@@ -247,10 +262,13 @@ class Dispatcher:
                 "due_at": retry_at,
                 "last_error": outcome.error,
                 "attempts": attempt - 1,
+                "unsettled_since": None,  # Slack did nothing
             }
             result.retried += 1
         elif outcome.permanent or attempt >= self.config.max_attempts:
             values = {"status": Status.DEAD, "last_error": outcome.error[:200]}
+            if outcome.permanent:
+                values["unsettled_since"] = None
             dead = DeadLetter(*_letter(row), outcome.error, now)
             result.dead += 1
         else:

@@ -45,6 +45,20 @@ PERMANENT_FOR_ACTION: dict[Action, frozenset[str]] = {
     Action.UPDATE: frozenset({"message_not_found", "cant_update_message", "edit_window_closed"}),
 }
 RememberFile = Callable[[str], Awaitable[None]]
+MARK = "flipside_outbox"  # the metadata event type of every post the outbox makes
+FIND_PAGES = 5
+
+
+def mark(key: str) -> dict[str, Any] | None:
+    """The metadata a post carries: which outbox row made it (nothing else about anyone)."""
+    return {"event_type": MARK, "event_payload": {"key": key}} if key else None
+
+
+def is_mark(metadata: object, key: str) -> bool:
+    if not isinstance(metadata, dict) or metadata.get("event_type") != MARK:
+        return False
+    payload = metadata.get("event_payload")
+    return isinstance(payload, dict) and payload.get("key") == key
 
 
 @dataclass(frozen=True)
@@ -57,6 +71,7 @@ class Envelope:
     action: Action = Action.POST
     team_id: str = ""
     file_id: str | None = None  # an upload whose bytes an earlier attempt already sent
+    key: str = ""  # the row's dedup key, carried in the post's metadata
 
 
 class _UploadFailed(Exception):
@@ -128,8 +143,39 @@ class SlackSender:
 
     async def _post(self, envelope: Envelope) -> Outcome:
         channel = envelope.channel or await self._open(envelope.users)
-        response = await self.client.chat_postMessage(channel=channel, **envelope.payload)
+        response = await self.client.chat_postMessage(
+            channel=channel, metadata=mark(envelope.key), **envelope.payload
+        )
         return Sent(channel=str(response.get("channel", channel)), ts=str(response["ts"]))
+
+    async def find_post(self, envelope: Envelope, since: float) -> Sent | None:
+        """The bot's own post of this row, if an earlier attempt made it after all (Slack took
+        it, and the outcome never reached the database): found by the key in its metadata,
+        among the conversation's messages since that attempt began. None when it is not there,
+        or when Slack can't tell (the row is then posted, as before)."""
+        try:
+            channel = await self._conversation(envelope)
+            cursor: str | None = None
+            for _ in range(FIND_PAGES):
+                page = await self.client.conversations_history(
+                    channel=channel,
+                    oldest=f"{since:.6f}",
+                    include_all_metadata=True,
+                    limit=200,
+                    cursor=cursor,
+                )
+                for message in page.get("messages") or []:
+                    if is_mark(message.get("metadata"), envelope.key) and message.get("ts"):
+                        return Sent(channel=channel, ts=str(message["ts"]))
+                cursor = (page.get("response_metadata") or {}).get("next_cursor") or None
+                if not cursor:
+                    return None
+        except (SlackApiError, TimeoutError, aiohttp.ClientError) as exc:
+            log.warning(
+                "could not look for an earlier post",
+                extra={"key": envelope.key, "error": type(exc).__name__},
+            )
+        return None
 
     async def _update(self, envelope: Envelope) -> Outcome:
         payload = dict(envelope.payload)

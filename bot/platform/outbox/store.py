@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import Table, and_, func, or_, select, update
+from sqlalchemy import Table, and_, func, literal, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.domain.delivery import Action, Status
@@ -30,6 +30,7 @@ class Claimed:
     lease_until: datetime
     action: Action = Action.POST
     file_id: str | None = None
+    unsettled_since: datetime | None = None  # an earlier attempt's outcome is not known
 
     @property
     def pace_key(self) -> str:
@@ -80,6 +81,7 @@ async def claim(
             C.due_at,
             C.action,
             C.file_id,
+            C.unsettled_since,
         )
     )
     async with engine.begin() as conn:
@@ -98,6 +100,7 @@ async def claim(
             lease_until=lease_until,
             action=Action(r.action),
             file_id=r.file_id,
+            unsettled_since=r.unsettled_since,
         )
         for r in sorted(rows, key=lambda r: (r.due_at, r.id))
     ]
@@ -114,7 +117,11 @@ async def begin_attempt(engine: AsyncEngine, row_id: int, owner: str, now: datet
     stmt = (
         update(OUTBOX)
         .where(_fenced(row_id, owner), C.lease_until > now, _live(now))
-        .values(attempts=C.attempts + 1, updated_at=now)
+        .values(
+            attempts=C.attempts + 1,
+            updated_at=now,
+            unsettled_since=func.coalesce(C.unsettled_since, literal(now, C.unsettled_since.type)),
+        )
         .returning(C.attempts)
     )
     async with engine.begin() as conn:
@@ -136,6 +143,17 @@ async def finish(engine: AsyncEngine, row_id: int, owner: str, **values: Any) ->
     stmt = update(OUTBOX).where(_fenced(row_id, owner)).values(**values)
     async with engine.begin() as conn:
         return bool((await conn.execute(stmt)).rowcount)
+
+
+async def renew(engine: AsyncEngine, owner: str, now: datetime, lease: timedelta) -> int:
+    """The heartbeat: every row this owner holds is its for another `lease`."""
+    stmt = (
+        update(OUTBOX)
+        .where(C.lease_owner == owner, C.status == Status.SENDING, C.lease_until > now)
+        .values(lease_until=now + lease)
+    )
+    async with engine.begin() as conn:
+        return int((await conn.execute(stmt)).rowcount)
 
 
 async def release_all(engine: AsyncEngine, owner: str, now: datetime) -> int:
