@@ -12,6 +12,8 @@ GOALS_MAX = 1000
 DEPARTMENT_MAX = 100
 MAX_BLOCKED = 20
 MAX_PAUSE_DAYS = 365
+# A Slack user id as a users select returns it; anything else could not be shown again.
+USER_ID = re.compile(r"[UW][A-Z0-9]{2,30}")
 
 DAYS = ("mon", "tue", "wed", "thu", "fri")
 DAY_LABELS = {
@@ -22,6 +24,12 @@ DAY_LABELS = {
     "fri": "Friday",
 }
 TIMES = ("morning", "midday", "afternoon")
+# Local meeting windows, minutes after midnight. TIMES names them; the hours are ours.
+TIME_WINDOWS: dict[str, tuple[int, int]] = {
+    "morning": (9 * 60, 12 * 60),
+    "midday": (12 * 60, 14 * 60),
+    "afternoon": (14 * 60, 17 * 60),
+}
 TIME_LABELS = {"morning": "Mornings", "midday": "Around lunch", "afternoon": "Afternoons"}
 
 
@@ -82,7 +90,9 @@ def validate_profile(
         errors["times"] = "Choose times from the list."
     if form.capacity is None or not MIN_CAPACITY <= form.capacity <= MAX_CAPACITY:
         errors["capacity"] = f"Choose between {MIN_CAPACITY} and {MAX_CAPACITY} partners."
-    if user_id in form.blocked:
+    if not all(USER_ID.fullmatch(u) for u in form.blocked):
+        errors["blocked"] = "Pick people from the list."
+    elif user_id in form.blocked:
         errors["blocked"] = "You can't block yourself. Remove your own name from the list."
     elif len(form.blocked) > MAX_BLOCKED:
         errors["blocked"] = f"List at most {MAX_BLOCKED} people."

@@ -119,6 +119,12 @@ def test_nobody_can_block_themselves() -> None:
     assert "yourself" in errors["blocked"]
 
 
+@pytest.mark.parametrize("odd", ["x", "U01PRIYA ", "U01\x00", "", "u01priya", "U" + "9" * 40])
+def test_the_blocked_list_holds_only_slack_user_ids(odd: str) -> None:
+    """A tampered users select: saved, it could not be shown in the profile modal again."""
+    assert set(check(replace(VALID, blocked=("U01DANIEL", odd)))) == {"blocked"}
+
+
 def test_the_blocked_list_has_a_limit() -> None:
     many = tuple(f"U0X{i:04d}" for i in range(MAX_BLOCKED + 1))
     assert check(replace(VALID, blocked=many[:MAX_BLOCKED])) == {}

@@ -120,6 +120,9 @@ MALFORMED = {
     ),
     "a type nobody handles": interaction({"type": "dialog_submission", "user": USER}),
     "a command without user": urlencode({"command": "/mentor", "team_id": TEAM}).encode(),
+    "a command without a response URL": urlencode(
+        {"command": "/mentor", "team_id": TEAM, "user_id": MAYA, "text": "help"}
+    ).encode(),
     "lone surrogate": interaction({"type": "block_actions", "user": {"id": "\ud800"}}),
 }
 
@@ -136,7 +139,8 @@ async def test_a_signed_malformed_payload_is_400_not_500(
 
 
 async def test_signed_json_events_of_the_wrong_shape_are_400(slack: SlackDriver) -> None:
-    for body in (b"{broken", b"[]", b'{"type": "event_callback"}', b'{"type": 3}'):
+    odd_user = b'{"type": "event_callback", "team_id": "T1", "event": {"type": "x", "user": true}}'
+    for body in (b"{broken", b"[]", b'{"type": "event_callback"}', b'{"type": 3}', odd_user):
         assert await signed(slack, body, "application/json") == 400
 
 

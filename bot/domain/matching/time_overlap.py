@@ -6,16 +6,11 @@ import numpy as np
 import numpy.typing as npt
 
 from bot.domain.matching.model import Candidate
-from bot.domain.profile import DAYS, TIMES
+from bot.domain.profile import DAYS, TIME_WINDOWS, TIMES
 
 I32 = npt.NDArray[np.int32]
 
-# Local meeting windows, minutes after midnight. TIMES names them; the hours are ours.
-WINDOWS: dict[str, tuple[int, int]] = {
-    "morning": (9 * 60, 12 * 60),
-    "midday": (12 * 60, 14 * 60),
-    "afternoon": (14 * 60, 17 * 60),
-}
+WINDOWS = TIME_WINDOWS
 assert tuple(WINDOWS) == TIMES
 DAY_INDEX = {d: i for i, d in enumerate(DAYS)}  # mon = 0; the week has 7 days for wrap-around
 DAY = 24 * 60

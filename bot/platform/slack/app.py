@@ -37,8 +37,10 @@ def build_app(ctx: AppContext, client: AsyncWebClient, features: Sequence[Featur
     app = AsyncApp(
         client=client,
         signing_secret=settings.slack_signing_secret or None,
-        # Socket Mode needs no request signature; HTTP mode always checks it.
-        request_verification_enabled=not settings.socket_mode,
+        # HTTP requests are verified by the web gate before anything parses them, and Bolt is
+        # handed the checked payload re-encoded (bot/platform/web/asgi.py); Socket Mode needs
+        # no signature.
+        request_verification_enabled=False,
         process_before_response=False,
         logger=logging.getLogger("slack_bolt"),
     )

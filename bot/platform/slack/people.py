@@ -53,14 +53,16 @@ class People:
         fresh_seconds: float = 300.0,
         keep_seconds: float = 86_400.0,
         max_entries: int = 50_000,
-        timeout: float = 3.0,
+        timeout: float = 1.5,
         now: Callable[[], float] = time.monotonic,
     ) -> None:
         self.client = client
         self.fresh_seconds = fresh_seconds
         self.keep_seconds = keep_seconds
         self.max_entries = max_entries
-        self.timeout = timeout  # an answer waits for it: better none than a late one
+        # An answer waits for it inside Slack's 3 s: leave room for the database and the reply,
+        # because a late answer is worse than one that says Slack could not be reached.
+        self.timeout = timeout
         self._now = now
         self._entries: dict[str, _Entry] = {}
         self._inflight: dict[str, asyncio.Future[SlackPerson]] = {}
