@@ -39,6 +39,13 @@ class EndCause(StrEnum):
     LEFT = "left"  # one of the two left the program
 
 
+class SessionStatus(StrEnum):
+    BOOKED = "booked"  # planned (a reschedule keeps it booked and raises its sequence)
+    CANCELLED = "cancelled"
+    HELD = "held"
+    MISSED = "missed"
+
+
 class ParticipantStatus(StrEnum):
     ACTIVE = "active"
     PAUSED = "paused"
@@ -87,5 +94,14 @@ PARTICIPANT = Lifecycle[ParticipantStatus](
     {
         ParticipantStatus.ACTIVE: frozenset({ParticipantStatus.PAUSED}),
         ParticipantStatus.PAUSED: frozenset({ParticipantStatus.ACTIVE, ParticipantStatus.PAUSED}),
+    }
+)
+
+SESSION = Lifecycle[SessionStatus](
+    {
+        SessionStatus.BOOKED: frozenset(
+            {SessionStatus.CANCELLED, SessionStatus.HELD, SessionStatus.MISSED}
+        ),
+        SessionStatus.MISSED: frozenset({SessionStatus.HELD}),  # one said no, the other yes
     }
 )

@@ -8,8 +8,9 @@ from bot.features.joining.feature import FEATURE as JOINING
 from bot.features.pairings.feature import FEATURE as PAIRINGS
 from bot.features.program.feature import FEATURE as PROGRAM
 from bot.features.rounds.feature import FEATURE as ROUNDS
+from bot.features.sessions.feature import FEATURE as SESSIONS
 from bot.platform.feature import Feature
 
-FEATURES: tuple[Feature, ...] = (JOINING, PAIRINGS, HELP, HOME, ROUNDS, PROGRAM)
+FEATURES: tuple[Feature, ...] = (JOINING, SESSIONS, PAIRINGS, HELP, HOME, ROUNDS, PROGRAM)
 
 __all__ = ["FEATURES", "Feature"]

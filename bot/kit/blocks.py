@@ -53,6 +53,13 @@ def button(label: str, action_id: str, *, value: str = "", style: str | None = N
     return element
 
 
+def link_button(label: str, action_id: str, url: str) -> Json:
+    """A button that opens `url` (at most 3,000 characters); Slack still sends the click."""
+    if len(url) > 3000:
+        raise ValueError("a button's url is at most 3,000 characters")
+    return {"type": "button", "text": plain(label[:75]), "action_id": action_id, "url": url}
+
+
 def option(label: str, value: str) -> Json:
     return {"text": plain(label[:75]), "value": value}
 

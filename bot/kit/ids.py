@@ -12,6 +12,9 @@ class View(StrEnum):
     SETTINGS = "settings_modal"
     HELP = "help_modal"
     END_PAIRING = "end_pairing_modal"
+    BOOK_SESSION = "book_session_modal"
+    CHOOSE_PARTNER = "choose_partner_modal"
+    CANCEL_SESSION = "cancel_session_modal"
 
 
 class Action(StrEnum):
@@ -25,6 +28,10 @@ class Action(StrEnum):
     HOME_MATCH = "home_admin_match"
     HOME_END_PAIRING = "home_end_pairing"
     BOOK_SESSION = "book_session"
+    RESCHEDULE = "session_reschedule"
+    CANCEL_SESSION = "session_cancel"
+    GOOGLE_CALENDAR = "session_google_calendar"
+    OUTLOOK_CALENDAR = "session_outlook_calendar"
     ROUND_APPROVE = "round_approve"
     ROUND_RECOMPUTE = "round_recompute"
     ROUND_DISCARD = "round_discard"
@@ -46,6 +53,11 @@ class Block(StrEnum):
     PROPOSAL_SUMMARY = "proposal_summary"
     PROPOSAL_ACTIONS = "proposal_actions"
     INTRO_ACTIONS = "intro_actions"
+    HOME_SESSIONS = "home_sessions"
+    SESSION_CARD = "session_card"
+    SESSION_ACTIONS = "session_actions"
+    BOOKING_ZONES = "booking_zones"
+    BOOKING_PARTNER_TIME = "booking_partner_time"
 
 
 class Field(StrEnum):
@@ -72,3 +84,9 @@ class Field(StrEnum):
     AUTO_APPROVE = "auto_approve"
     CROSS_DEPARTMENT = "cross_department"
     TIMEZONE_GAP = "timezone_gap"
+    WHEN = "when"
+    LENGTH = "length"
+    TOPIC = "topic"
+    AGENDA = "agenda"
+    WHERE = "where"
+    REASON = "reason"

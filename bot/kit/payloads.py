@@ -95,3 +95,17 @@ class PairingRef(ButtonValue):
     """A pairing (Book a session, End this pairing…)."""
 
     pairing_id: Id
+
+
+class SessionRef(ButtonValue):
+    """A session (Reschedule, Cancel session)."""
+
+    session_id: Id
+
+
+class BookingMeta(Metadata):
+    """The booking modal: which pairing, and which session when it reschedules one."""
+
+    v: int = Field(default=1, ge=1, le=1)
+    pairing_id: Id
+    session_id: int | None = Field(default=None, ge=1, lt=10**12)

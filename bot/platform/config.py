@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
+from datetime import timedelta
 from pathlib import Path
 from typing import Literal
 
@@ -12,6 +13,8 @@ from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
+
+from bot.domain.sessions import DEFAULT_REMINDERS, parse_reminders
 
 SLACK_API_URL = "https://slack.com/api/"
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./flipside.db"
@@ -40,6 +43,8 @@ _FIXES: dict[str, str] = {
     "OUTBOX_CHANNEL_INTERVAL": "use a number of seconds, 0 or more (Slack allows about 1)",
     "OUTBOX_LEASE_SECONDS": "use a number of seconds from 6 to 600, e.g. 15",
     "OUTBOX_MAX_ATTEMPTS": "use a whole number from 1 to 20",
+    "SESSION_REMINDERS": "list offsets before a session, e.g. 24h,1h (m, h or d; "
+    "5 minutes to 14 days), or off",
 }
 
 
@@ -109,6 +114,18 @@ class Settings(BaseSettings):
     match_weight_level_gap: float = Field(
         default=1.0, ge=0, le=100, validation_alias="MATCH_WEIGHT_LEVEL_GAP"
     )
+
+    session_reminders: str = Field(default=DEFAULT_REMINDERS, validation_alias="SESSION_REMINDERS")
+
+    @field_validator("session_reminders")
+    @classmethod
+    def _reminders(cls, value: str) -> str:
+        parse_reminders(value)
+        return value
+
+    @property
+    def reminder_offsets(self) -> tuple[timedelta, ...]:
+        return parse_reminders(self.session_reminders)
 
     @field_validator("log_level", mode="before")
     @classmethod

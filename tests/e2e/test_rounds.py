@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.features.joining import service as participants
-from bot.kit.ids import Action
+from bot.kit.ids import Action, View
 from bot.platform.clock import FakeClock
 from bot.platform.db.engine import make_sessionmaker
 from bot.platform.local import LocalServer
@@ -132,7 +132,7 @@ async def test_nobody_is_paired_twice_in_a_round(
     assert len(everyone) == len(set(everyone))
 
 
-async def test_the_introductions_book_button_answers_the_pair(
+async def test_the_introductions_book_button_opens_the_booking_modal(
     proposal: PostedMessage,
     slack: SlackDriver,
     standin: SlackStandIn,
@@ -149,7 +149,9 @@ async def test_the_introductions_book_button_answers_the_pair(
         first.leader_user_id, Action.BOOK_SESSION, channel_id=group, message_ts=intro.ts
     )
     assert clicked.status == 200
-    await standin.wait_for(lambda: bool(replies(standin, first.leader_user_id)))
+    await standin.wait_for(lambda: standin.top_view(first.leader_user_id) is not None)
+    top = standin.top_view(first.leader_user_id)
+    assert top is not None and top.view["callback_id"] == View.BOOK_SESSION
 
 
 async def test_a_participant_who_left_makes_the_proposal_stale(

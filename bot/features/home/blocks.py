@@ -6,7 +6,9 @@ from bot.domain.lifecycle import PairingStatus, ParticipantStatus
 from bot.domain.pairing import MyPairing, Side
 from bot.domain.profile import Profile
 from bot.domain.program import Overview
+from bot.domain.sessions import SessionInfo
 from bot.features.joining.messages import summary_lines
+from bot.features.sessions.messages import session_buttons, when
 from bot.kit.blocks import Json, actions, button, context, divider, header, md, plain, section
 from bot.kit.ids import Action
 from bot.kit.ids import Block as B
@@ -15,6 +17,7 @@ from bot.kit.text import date_token, day, escape
 
 WAITING_SHOWN = 20
 PAIRINGS_SHOWN = 3  # capacity is at most 3
+Sessions = dict[int, tuple[SessionInfo | None, SessionInfo | None]]
 
 
 def home_view(
@@ -22,9 +25,10 @@ def home_view(
     profile: Profile | None,
     overview: Overview | None,
     pairings: list[MyPairing] | None = None,
+    sessions: Sessions | None = None,
 ) -> Json:
     blocks = [header("Flipside reverse mentoring")]
-    blocks += _own_page(profile, pairings or []) if profile else _welcome(user_id)
+    blocks += _own_page(profile, pairings or [], sessions or {}) if profile else _welcome(user_id)
     if overview is not None:
         blocks += _admin_panel(overview)
     return {"type": "home", "blocks": blocks[:100]}
@@ -66,7 +70,36 @@ def _status(profile: Profile, partners: int) -> str:
     return ":large_green_circle: *Active*: you'll be included in the next matching round"
 
 
-def _pairing_blocks(pairings: list[MyPairing]) -> list[Json]:
+def _next_and_last(p: MyPairing, sessions: Sessions) -> tuple[str, Json]:
+    """The pairing's session lines, and its actions: *Book a session*, or the next one's
+    *Reschedule* and *Cancel session*."""
+    upcoming, last = sessions.get(p.id, (None, None))
+    lines = []
+    if upcoming is not None:
+        lines.append(f"*Next session:* {when(upcoming)} · {escape(upcoming.topic_label)}")
+    else:
+        lines.append(
+            "_Next session: none booked yet. The leader proposes a time; either of "
+            "you can book it here._"
+        )
+    if last is not None:
+        lines.append(f"Last session: {date_token(last.starts_at)}")
+    buttons = [
+        button(
+            "Book a session",
+            Action.BOOK_SESSION,
+            value=PairingRef(pairing_id=p.id).dump(),
+            style=None if upcoming else "primary",
+        )
+    ]
+    if upcoming is not None:
+        buttons = session_buttons(upcoming) + buttons
+    if p.status != PairingStatus.ACTIVE:
+        buttons = []
+    return "\n".join(lines), actions(f"{B.HOME_SESSIONS}_{p.id}", buttons) if buttons else {}
+
+
+def _pairing_blocks(pairings: list[MyPairing], sessions: Sessions) -> list[Json]:
     if not pairings:
         return [
             section(
@@ -91,14 +124,13 @@ def _pairing_blocks(pairings: list[MyPairing]) -> list[Json]:
             else ""
         )
         since = date_token(p.since)
+        lines, buttons = _next_and_last(p, sessions)
         out.append(
             {
                 "type": "section",
                 "block_id": f"{B.HOME_PAIRING}_{p.id}",
                 "text": md(
-                    f"<@{p.partner_id}>{title}\n{side}. Paired since {since}{paused}.\n"
-                    "_Next session: none booked yet. The leader proposes a time in your group "
-                    "message._"
+                    f"<@{p.partner_id}>{title}\n{side}. Paired since {since}{paused}.\n{lines}"
                 ),
                 "accessory": {
                     "type": "overflow",
@@ -112,10 +144,12 @@ def _pairing_blocks(pairings: list[MyPairing]) -> list[Json]:
                 },
             }
         )
+        if buttons:
+            out.append(buttons)
     return out
 
 
-def _own_page(profile: Profile, pairings: list[MyPairing]) -> list[Json]:
+def _own_page(profile: Profile, pairings: list[MyPairing], sessions: Sessions) -> list[Json]:
     pause = (
         button("Resume now", Action.HOME_RESUME)
         if profile.status == ParticipantStatus.PAUSED
@@ -126,7 +160,7 @@ def _own_page(profile: Profile, pairings: list[MyPairing]) -> list[Json]:
         section(
             "*Your profile*\n" + "\n".join(summary_lines(profile.summary)), block_id=B.HOME_PROFILE
         ),
-        *_pairing_blocks(pairings),
+        *_pairing_blocks(pairings, sessions),
         actions(
             B.HOME_ACTIONS,
             [

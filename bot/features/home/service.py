@@ -3,7 +3,7 @@ admins the program at a glance (counts only)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -12,10 +12,12 @@ from bot.domain.lifecycle import ParticipantStatus
 from bot.domain.pairing import MyPairing
 from bot.domain.profile import Profile
 from bot.domain.program import Overview
+from bot.domain.sessions import SessionInfo
 from bot.features.joining.records import find, to_profile
 from bot.features.pairings.service import live_members, read_counts, read_my_pairings
 from bot.features.program.service import is_admin, load_program
 from bot.features.rounds.proposals import read_latest_round
+from bot.features.sessions import service as sessions
 from bot.platform.actor import Actor
 from bot.platform.clock import Clock
 from bot.platform.db.engine import SessionMaker
@@ -28,6 +30,8 @@ class HomePage:
     profile: Profile | None
     pairings: list[MyPairing]
     overview: Overview | None  # for program admins only
+    # Each pairing's next session and its last one.
+    sessions: dict[int, tuple[SessionInfo | None, SessionInfo | None]] = field(default_factory=dict)
 
 
 async def home_page(sessionmaker: SessionMaker, clock: Clock, actor: Actor) -> HomePage:
@@ -38,7 +42,8 @@ async def home_page(sessionmaker: SessionMaker, clock: Clock, actor: Actor) -> H
         profile = to_profile(participant, program) if participant else None
         mine = await read_my_pairings(session, actor.team_id, actor.user_id) if profile else []
         overview = await read_overview(session, actor.team_id) if admin else None
-    return HomePage(actor.user_id, profile, mine, overview)
+        booked = await sessions.for_home(session, actor.team_id, actor.user_id, clock.now())
+    return HomePage(actor.user_id, profile, mine, overview, booked if mine else {})
 
 
 async def read_overview(session: AsyncSession, team_id: str) -> Overview:

@@ -15,7 +15,7 @@ from bot.platform.slack.requests import Request
 def renderer(ctx: AppContext) -> HomeRenderer:
     async def render(team_id: str, user_id: str) -> Json:
         page = await home_page(ctx.sessionmaker, ctx.clock, actor_for(ctx, team_id, user_id))
-        return home_view(page.user_id, page.profile, page.overview, page.pairings)
+        return home_view(page.user_id, page.profile, page.overview, page.pairings, page.sessions)
 
     return render
 

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from bot.domain.delivery import Action
 from bot.features.joining.service import get_profile
 from bot.features.pairings import service as pairings
+from bot.features.sessions import service as sessions
 from bot.platform.actor import Actor
 from bot.platform.clock import Clock
 from bot.platform.db.engine import SessionMaker
@@ -42,6 +43,7 @@ async def export(sessionmaker: SessionMaker, clock: Clock, actor: Actor) -> dict
         "slack_user_id": user_id,
         "participant": None,
         "pairings": await pairings.history(sessionmaker, team_id, user_id),
+        "sessions": await sessions.export(sessionmaker, team_id, user_id),
         "messages_from_flipside": [
             {
                 "kind": k,

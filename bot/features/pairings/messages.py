@@ -50,13 +50,3 @@ def partner_paused(partner_id: str, until: date | None) -> dict[str, Any]:
         "you meanwhile."
     )
     return message(text, [section(text)])
-
-
-def book_session_placeholder() -> str:
-    """Ephemeral answer to the Book a session button, until booking from Slack exists."""
-    return (
-        ":calendar: Booking sessions right from Slack is coming soon. For now, the easiest way: "
-        "the leader suggests two or three times right here in your conversation, and the "
-        "reverse mentor picks the one that works. If you're the leader, go ahead and post a few "
-        "options now; then put it in both your calendars and you're set."
-    )

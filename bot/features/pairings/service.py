@@ -18,6 +18,7 @@ from bot.domain.lifecycle import (
 )
 from bot.domain.pairing import MyPairing, Side
 from bot.features.pairings import messages as msg
+from bot.features.sessions import service as sessions
 from bot.platform.actor import Actor
 from bot.platform.clock import Clock
 from bot.platform.db.engine import SessionMaker
@@ -160,6 +161,7 @@ async def end_pairing(
         if not ended:
             return mine  # a double submit: ended once, told once
         await cancel(session, team_id, now, owner=f"pairing:{pairing.id}")
+        await sessions.cancel_for_pairing(session, pairing, now, " because your pairing has ended")
         key = f"ended:{pairing.id}"
         await send_dm(session, team_id, partner, key, msg.partner_ended(user_id), now)
         await send_dm(session, team_id, user_id, key, msg.you_ended(partner), now)
@@ -171,6 +173,7 @@ async def end_pairing(
 async def end_for_leaver(session: AsyncSession, team_id: str, user_id: str, now: datetime) -> None:
     """Someone leaves: their live pairings end, each partner is told kindly, and every trace of
     who they were is replaced by a tombstone so that counts stay true."""
+    await sessions.for_leaver(session, team_id, user_id, now)
     rows = (await session.scalars(select(Pairing).where(_mine(team_id, user_id)))).all()
     for p in rows:
         partner = partner_of(p, user_id)

@@ -1,11 +1,9 @@
-"""Pairings' listeners: `/mentor end`, the Home's *End this pairing…*, the end modal, and the
-introduction's *Book a session* button."""
+"""Pairings' listeners: `/mentor end`, the Home's *End this pairing…* and the end modal."""
 
 from __future__ import annotations
 
 from bot.features.pairings import service
 from bot.features.pairings.blocks import end_pairing_modal, ended_notice, parse_pairing
-from bot.features.pairings.messages import book_session_placeholder
 from bot.kit.blocks import notice_modal
 from bot.kit.ids import Action, Field, View
 from bot.kit.payloads import ModalMeta, PairingRef
@@ -34,11 +32,6 @@ COMMANDS = (Subcommand("end", "end a pairing, privately and without blame", end)
 
 def register(on: Listeners) -> None:
     ctx = on.ctx
-
-    @on.action(Action.BOOK_SESSION, title="Book a session")
-    async def book(r: Request) -> None:
-        await service.require_member(ctx.sessionmaker, r.actor, r.parse(PairingRef).pairing_id)
-        await r.tell(book_session_placeholder())
 
     @on.action(Action.HOME_END_PAIRING, title="End a pairing")
     async def end_from_home(r: Request) -> None:

@@ -1,4 +1,4 @@
-"""Kind DMs around a pairing, and the Book button's interim answer."""
+"""Kind DMs around a pairing."""
 
 from __future__ import annotations
 
@@ -11,12 +11,6 @@ from tests.features.message_checks import (
 )
 
 WHEN = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
-
-
-def test_book_session_placeholder_is_friendly() -> None:
-    text = pairing.book_session_placeholder()
-    assert "coming soon" in text
-    assert "leader" in text and "times" in text
 
 
 # --- Unmatched -----------------------------------------------------------------------------

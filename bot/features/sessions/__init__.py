@@ -1,0 +1,1 @@
+"""Sessions: book, reschedule and cancel in Slack, with calendar files and reminders."""
