@@ -1,5 +1,6 @@
 """Every callback_id, action_id and block_id the bot uses, in one place."""
 
+import re
 from enum import StrEnum
 
 
@@ -90,3 +91,14 @@ class Field(StrEnum):
     AGENDA = "agenda"
     WHERE = "where"
     REASON = "reason"
+
+
+def numbered(action: Action, n: int) -> str:
+    """An action id made unique for one of several alike elements in a view or message
+    (Slack refuses duplicate action ids): `book_session_12`."""
+    return f"{action}_{n}"
+
+
+def any_numbered(action: Action) -> re.Pattern[str]:
+    """What a listener for `action` matches: the plain id and every numbered one."""
+    return re.compile(rf"^{re.escape(action)}(_\d+)?$")

@@ -10,7 +10,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.kit.ids import Action, Field, View
+from bot.kit.ids import Action, Field, View, numbered
 from bot.platform.clock import FakeClock
 from bot.platform.db.models import Pairing
 from bot.platform.local import LocalServer
@@ -75,7 +75,7 @@ async def test_grace_books_from_the_introduction(
     assert f"<!date^{int(at.timestamp())}^" in text_of(card.blocks or [])
     assert "17:00 UTC" in text_of(card.blocks or [])  # the fallback, for notifications
     ids = button_ids({"blocks": card.blocks})
-    assert {Action.RESCHEDULE, Action.CANCEL_SESSION} <= set(ids)
+    assert {numbered(Action.RESCHEDULE, row.id), numbered(Action.CANCEL_SESSION, row.id)} <= set(ids)
     assert {Action.GOOGLE_CALENDAR, Action.OUTLOOK_CALENDAR} <= set(ids)
     (ics,) = calendar_files(standin, pair)
     assert (ics.method, ics.sequence, ics.uid) == ("PUBLISH", 0, row.calendar_uid)
@@ -114,8 +114,8 @@ async def test_booking_from_the_home_tab_and_the_command(
     pair: Pairing,
 ) -> None:
     page = await home(slack, standin, MAYA)
-    assert Action.BOOK_SESSION in button_ids(page)
-    await slack.click(MAYA, Action.BOOK_SESSION, view_id=page["id"])
+    assert numbered(Action.BOOK_SESSION, pair.id) in button_ids(page)
+    await slack.click(MAYA, numbered(Action.BOOK_SESSION, pair.id), view_id=page["id"])
     modal = await top_modal(standin, MAYA, View.BOOK_SESSION)
     result = await slack.submit(MAYA, modal.id, values=filled(later(clock, days=1)))
     assert result.outcome == "updated"
@@ -129,7 +129,8 @@ async def test_booking_from_the_home_tab_and_the_command(
     assert len(await sessions_in_db(engine)) == 2
     page = await home(slack, standin, GRACE)
     assert "Next session" in text_of(page["blocks"])
-    assert Action.RESCHEDULE in button_ids(page) and Action.CANCEL_SESSION in button_ids(page)
+    shown = " ".join(button_ids(page))
+    assert str(Action.RESCHEDULE) in shown and str(Action.CANCEL_SESSION) in shown
 
 
 async def test_someone_elses_pairing_is_refused_politely(

@@ -10,7 +10,7 @@ from bot.domain.sessions import SessionInfo
 from bot.features.joining.messages import summary_lines
 from bot.features.sessions.messages import session_buttons, when
 from bot.kit.blocks import Json, actions, button, context, divider, header, md, plain, section
-from bot.kit.ids import Action
+from bot.kit.ids import Action, numbered
 from bot.kit.ids import Block as B
 from bot.kit.payloads import PairingRef
 from bot.kit.text import date_token, day, escape
@@ -87,7 +87,7 @@ def _next_and_last(p: MyPairing, sessions: Sessions) -> tuple[str, Json]:
     buttons = [
         button(
             "Book a session",
-            Action.BOOK_SESSION,
+            numbered(Action.BOOK_SESSION, p.id),
             value=PairingRef(pairing_id=p.id).dump(),
             style=None if upcoming else "primary",
         )
@@ -134,7 +134,7 @@ def _pairing_blocks(pairings: list[MyPairing], sessions: Sessions) -> list[Json]
                 ),
                 "accessory": {
                     "type": "overflow",
-                    "action_id": Action.HOME_END_PAIRING,
+                    "action_id": numbered(Action.HOME_END_PAIRING, p.id),
                     "options": [
                         {
                             "text": plain("End this pairing…"),

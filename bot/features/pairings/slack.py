@@ -5,7 +5,7 @@ from __future__ import annotations
 from bot.features.pairings import service
 from bot.features.pairings.blocks import end_pairing_modal, ended_notice, parse_pairing
 from bot.kit.blocks import notice_modal
-from bot.kit.ids import Action, Field, View
+from bot.kit.ids import Action, Field, View, any_numbered
 from bot.kit.payloads import ModalMeta, PairingRef
 from bot.platform.slack.listeners import Answer, Listeners
 from bot.platform.slack.requests import CommandRequest, Request, ViewRequest
@@ -33,7 +33,7 @@ COMMANDS = (Subcommand("end", "end a pairing, privately and without blame", end)
 def register(on: Listeners) -> None:
     ctx = on.ctx
 
-    @on.action(Action.HOME_END_PAIRING, title="End a pairing")
+    @on.action(any_numbered(Action.HOME_END_PAIRING), title="End a pairing")
     async def end_from_home(r: Request) -> None:
         ref = r.parse(PairingRef)
         mine = await service.require_member(ctx.sessionmaker, r.actor, ref.pairing_id)

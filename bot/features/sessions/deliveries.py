@@ -86,6 +86,8 @@ async def card_update(
 async def calendar_file(
     session: AsyncSession, s: SessionInfo, pairing: Pairing, now: datetime, *, cancel: bool = False
 ) -> None:
+    """The session's .ics; a cancel's goes out even when the pairing's own messages are taken
+    back (the pairing ended, someone left), since it is what removes the entry."""
     data = ics(msg.event(s, now), cancel=cancel)
     name = "flipside-session-cancelled.ics" if cancel else "flipside-session.ics"
     await post_to_pair(
@@ -96,6 +98,7 @@ async def calendar_file(
         now,
         action=Action.UPLOAD,
         file=Upload(name, data, title="Cancelled session" if cancel else "Add to your calendar"),
+        **({"owner": None} if cancel else {}),
     )
 
 

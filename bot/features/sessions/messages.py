@@ -9,7 +9,7 @@ from bot.domain.calendar import CalendarEvent, google_link, outlook_link
 from bot.domain.lifecycle import SessionStatus
 from bot.domain.sessions import SessionInfo, is_link
 from bot.kit.blocks import Block, actions, button, context, link_button, message, section
-from bot.kit.ids import Action
+from bot.kit.ids import Action, numbered
 from bot.kit.ids import Block as B
 from bot.kit.payloads import PairingRef, SessionRef
 from bot.kit.text import date_token, esc, mention, plural
@@ -54,8 +54,10 @@ def event(s: SessionInfo, stamp: datetime) -> CalendarEvent:
 def session_buttons(s: SessionInfo) -> list[dict[str, Any]]:
     ref = SessionRef(session_id=s.id).dump()
     return [
-        button("Reschedule", Action.RESCHEDULE, value=ref),
-        button("Cancel session", Action.CANCEL_SESSION, value=ref, style="danger"),
+        button("Reschedule", numbered(Action.RESCHEDULE, s.id), value=ref),
+        button(
+            "Cancel session", numbered(Action.CANCEL_SESSION, s.id), value=ref, style="danger"
+        ),
     ]
 
 
@@ -151,7 +153,8 @@ def reason_for_partner(s: SessionInfo, by: str, reason: str) -> dict[str, Any]:
         f"{mention(by)} cancelled your session on {date_token(s.starts_at, with_time=True)} "
         f"and left you a word (only you see this):\n{quoted}"
     )
-    return message("Your partner left you a word about the cancelled session", [section(text)])
+    summary = f"Your session on {_fallback(s)} was cancelled: {esc(reason, 300)}"
+    return message(summary, [section(text)])
 
 
 def reminder(s: SessionInfo, offset: timedelta) -> dict[str, Any]:

@@ -331,7 +331,7 @@ async def _cancel(
     await send.take_back_reminders(session, row.team_id, row.id, now)
     await send.card_update(session, row, info, now)
     body = msg.cancelled(info, by, why)
-    await send.post_to_pair(session, pairing, f"session-cancelled:{row.id}", body, now)
+    await send.post_to_pair(session, pairing, f"session-cancelled:{row.id}", body, now, owner=None)
     await send.calendar_file(session, info, pairing, now, cancel=True)
     await enqueue_homes(session, row.team_id, {info.mentor.user_id, info.leader.user_id}, now)
     return info

@@ -19,7 +19,7 @@ from bot.features.sessions.blocks import (
 )
 from bot.features.sessions.messages import booked_notice, sessions_list
 from bot.kit.blocks import notice_modal
-from bot.kit.ids import Action, Field, View
+from bot.kit.ids import Action, Field, View, any_numbered
 from bot.kit.payloads import BookingMeta, PairingRef, SessionRef
 from bot.kit.state import selected, values_of, whole_number
 from bot.kit.text import date_token, mention
@@ -78,15 +78,15 @@ def register(on: Listeners) -> None:
         meta = BookingMeta(pairing_id=b.pairing_id, session_id=session_id).dump()
         await r.open(booking_modal(b, meta))
 
-    @on.action(Action.BOOK_SESSION, title="Book a session")
+    @on.action(any_numbered(Action.BOOK_SESSION), title="Book a session")
     async def book(r: Request) -> None:
         await open_booking(r, r.parse(PairingRef).pairing_id, None)
 
-    @on.action(Action.RESCHEDULE, title="Reschedule")
+    @on.action(any_numbered(Action.RESCHEDULE), title="Reschedule")
     async def reschedule(r: Request) -> None:
         await open_booking(r, None, r.parse(SessionRef).session_id)
 
-    @on.action(Action.CANCEL_SESSION, title="Cancel session")
+    @on.action(any_numbered(Action.CANCEL_SESSION), title="Cancel session")
     async def cancel(r: Request) -> None:
         session_id = r.parse(SessionRef).session_id
         b = await service.booking(ctx.sessionmaker, ctx.clock, r.actor, None, session_id=session_id)
