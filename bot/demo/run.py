@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import sys
 import tempfile
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from bot.demo.transcript import Transcript
@@ -17,6 +19,23 @@ from bot.sandbox import SlackDriver, SlackStandIn, demo_workspace
 SIGNING_SECRET = "demo-signing-secret"
 
 
+class ShiftedClock:
+    """Real time, moved on by the scenes ("two days later") so that reminders come due while
+    the bot runs on its own schedule."""
+
+    def __init__(self) -> None:
+        self.offset = timedelta(0)
+
+    def now(self) -> datetime:
+        return datetime.now(UTC) + self.offset
+
+    async def sleep(self, seconds: float) -> None:
+        await asyncio.sleep(max(0.0, seconds))
+
+    def shift(self, delta: timedelta) -> None:
+        self.offset += delta
+
+
 class Demo:
     """What each scene works with: the stand-in, a driver playing Slack, the running bot."""
 
@@ -24,6 +43,7 @@ class Demo:
         self.standin = standin
         self.settings = settings
         self.show = show
+        self.clock = ShiftedClock()
         self.runtime: Runtime | None = None
         self._server: LocalServer | None = None
         self._slack: SlackDriver | None = None
@@ -40,7 +60,7 @@ class Demo:
 
     async def start_bot(self) -> None:
         """Start a bot process's worth: engine, app, HTTP server, scheduler."""
-        self.runtime = Runtime.build(self.settings)
+        self.runtime = Runtime.build(self.settings, clock=self.clock)
         await self.runtime.migrate()
         self._server = await LocalServer(self.runtime).__aenter__()
         self._slack = await SlackDriver(

@@ -8,6 +8,7 @@ from bot.demo import scenes_basics as basics
 from bot.demo import scenes_delivery as delivery
 from bot.demo import scenes_joining as joining
 from bot.demo import scenes_matching as matching
+from bot.demo import scenes_sessions as sessions
 from bot.demo.run import Demo
 
 Scene = Callable[[Demo], Awaitable[None]]
@@ -20,4 +21,5 @@ SCENES: list[Scene] = [
     delivery.delivery_survives_a_restart,
     *joining.SCENES,
     *matching.SCENES,
+    *sessions.SCENES,
 ]

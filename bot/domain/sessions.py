@@ -122,9 +122,10 @@ def unusual_hours(start: datetime, minutes: int, people: Sequence[Attendee]) -> 
         if first < DAY_STARTS or last > DAY_ENDS or begin.date() != end.date():
             notes.append(f"that is {begin:%H:%M} for {person.name}")
         elif not _preferred(begin, first, last, person):
+            whose = "you" if person.name == "you" else "they"
             notes.append(
                 f"that is {begin:%A} {begin:%H:%M} for {person.name}, "
-                "outside the days and times they prefer"
+                f"outside the days and times {whose} prefer"
             )
     return notes
 
@@ -169,6 +170,21 @@ def due_reminders(
     """Each reminder still ahead, with when it is due: one whose time has passed is not sent
     (a session booked 30 minutes ahead gets no "in one hour")."""
     return [(o, start - o) for o in offsets if start - o > now]
+
+
+def reminder_plan(
+    start: datetime, offsets: Sequence[timedelta], now: datetime
+) -> list[tuple[timedelta, datetime, datetime]]:
+    """(offset, due, too late after) for each reminder still ahead. A reminder is too late once
+    the next one is due (the last, once the session starts): a bot back from a day down sends
+    the one still useful, once, rather than two in a row."""
+    ordered = sorted(set(offsets), reverse=True)
+    plan = []
+    for i, offset in enumerate(ordered):
+        expires = start - ordered[i + 1] if i + 1 < len(ordered) else start
+        if start - offset > now:
+            plan.append((offset, start - offset, expires))
+    return plan
 
 
 def first_session_agenda(mentor: str, leader: str) -> str:

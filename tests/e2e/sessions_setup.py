@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.domain.calendar import ParsedEvent, parse_ics
@@ -179,6 +179,7 @@ async def _send_due(bot: LocalServer, clock: FakeClock) -> None:
                 select(func.count()).where(
                     OutboxMessage.status.in_(["pending", "sending"]),
                     OutboxMessage.due_at <= clock.now(),
+                    or_(OutboxMessage.expires_at.is_(None), OutboxMessage.expires_at > clock.now()),
                 )
             )
         if not owed:

@@ -66,7 +66,9 @@ async def test_a_reschedule_moves_the_reminders_and_raises_the_sequence(
     at = await booked(slack, standin, bot, clock, pair)
     (row,) = await sessions_in_db(engine)
     card = card_of(standin, row)
-    await slack.click(MAYA, numbered(Action.RESCHEDULE, row.id), channel_id=card.channel, message_ts=card.ts)
+    await slack.click(
+        MAYA, numbered(Action.RESCHEDULE, row.id), channel_id=card.channel, message_ts=card.ts
+    )
     modal = await top_modal(standin, MAYA, View.BOOK_SESSION)
     when = next(b for b in modal.view["blocks"] if b.get("block_id") == Field.WHEN)
     assert when["element"]["initial_date_time"] == int(at.timestamp())  # filled in
@@ -80,7 +82,10 @@ async def test_a_reschedule_moves_the_reminders_and_raises_the_sequence(
     old = await rows(engine, f"reminder:{row.id}:0:")
     new = await rows(engine, f"reminder:{row.id}:1:")
     assert {r.status for r in old} == {"cancelled"}
-    assert sorted(r.due_at for r in new) == [moved - timedelta(hours=24), moved - timedelta(hours=1)]
+    assert sorted(r.due_at for r in new) == [
+        moved - timedelta(hours=24),
+        moved - timedelta(hours=1),
+    ]
     first, second = calendar_files(standin, pair)
     assert first.uid == second.uid and (first.sequence, second.sequence) == (0, 1)
     assert second.starts_at == moved and second.method == "PUBLISH"
@@ -102,7 +107,9 @@ async def test_a_cancel_takes_the_reminders_back_and_posts_a_cancel_file(
     await booked(slack, standin, bot, clock, pair)
     (row,) = await sessions_in_db(engine)
     card = card_of(standin, row)
-    await slack.click(GRACE, numbered(Action.CANCEL_SESSION, row.id), channel_id=card.channel, message_ts=card.ts)
+    await slack.click(
+        GRACE, numbered(Action.CANCEL_SESSION, row.id), channel_id=card.channel, message_ts=card.ts
+    )
     modal = await top_modal(standin, GRACE, View.CANCEL_SESSION)
     word = "Board meeting moved, sorry!"
     result = await slack.submit(GRACE, modal.id, values={Field.REASON: word})
@@ -146,7 +153,10 @@ async def test_the_reminders_arrive_and_the_last_repeats_agenda_and_link(
     last = text_of(coming[1].blocks or [])
     assert "Try three AI tools" in last and "meet.example.com" in last
     await deliver(bot, clock, until=at + timedelta(days=1))
-    assert len([m for m in messages(standin, pair) if "Coming up" in m.text + text_of(m.blocks or [])]) == 2
+    assert (
+        len([m for m in messages(standin, pair) if "Coming up" in m.text + text_of(m.blocks or [])])
+        == 2
+    )
 
 
 async def test_a_reminder_whose_session_is_cancelled_while_claimed_sends_nothing(
@@ -159,11 +169,15 @@ async def test_a_reminder_whose_session_is_cancelled_while_claimed_sends_nothing
 ) -> None:
     at = await booked(slack, standin, bot, clock, pair)
     clock.advance(at - timedelta(hours=24) - clock.now())
-    claimed = await store.claim(engine, "another-replica", clock.now(), lease=timedelta(60), limit=50)
+    claimed = await store.claim(
+        engine, "another-replica", clock.now(), lease=timedelta(60), limit=50
+    )
     (reminder,) = [r for r in claimed if r.dedup_key.startswith("reminder:")]
     (row,) = await sessions_in_db(engine)
     card = card_of(standin, row)
-    await slack.click(MAYA, numbered(Action.CANCEL_SESSION, row.id), channel_id=card.channel, message_ts=card.ts)
+    await slack.click(
+        MAYA, numbered(Action.CANCEL_SESSION, row.id), channel_id=card.channel, message_ts=card.ts
+    )
     modal = await top_modal(standin, MAYA, View.CANCEL_SESSION)
     assert (await slack.submit(MAYA, modal.id, values={})).outcome == "updated"
     await bot.runtime.settle()
@@ -253,3 +267,22 @@ async def test_across_a_daylight_saving_change_the_reminder_is_24_real_hours_bef
     (reminder,) = [m for m in messages(standin, pair) if "Coming up" in text_of(m.blocks or [])]
     assert "Mon 30 Mar 2026, 15:00 UTC" in reminder.text
     assert "Monday 30 March 2026 15:00 UTC" in text_of(reminder.blocks or [])
+
+
+async def test_a_bot_back_from_a_day_down_sends_the_one_reminder_still_useful(
+    slack: SlackDriver,
+    standin: SlackStandIn,
+    engine: AsyncEngine,
+    clock: FakeClock,
+    bot: LocalServer,
+    pair: Pairing,
+) -> None:
+    at = await booked(slack, standin, bot, clock, pair)
+    clock.advance(at - timedelta(minutes=30) - clock.now())  # both reminders came due meanwhile
+    await deliver(bot, clock)
+    await bot.runtime.dispatcher.reap()
+    coming = [m for m in messages(standin, pair) if "Coming up" in text_of(m.blocks or [])]
+    assert len(coming) == 1 and "Try three AI tools" in text_of(coming[0].blocks or [])
+    (row,) = await sessions_in_db(engine)
+    statuses = {r.dedup_key.rsplit(":", 1)[1]: r.status for r in await rows(engine, "reminder:")}
+    assert statuses == {"24h": "expired", "1h": "sent"}

@@ -61,7 +61,12 @@ async def test_mentor_sessions_lists_what_is_coming_with_its_actions(
     listing = [m for m in standin.messages_for(MAYA) if "1 upcoming" in m.text][-1]
     assert f"<!date^{int(at.timestamp())}^" in text_of(listing.blocks or [])
     (row,) = await sessions_in_db(engine)
-    await slack.click(MAYA, numbered(Action.CANCEL_SESSION, row.id), channel_id=listing.channel, message_ts=listing.ts)
+    await slack.click(
+        MAYA,
+        numbered(Action.CANCEL_SESSION, row.id),
+        channel_id=listing.channel,
+        message_ts=listing.ts,
+    )
     assert (await top_modal(standin, MAYA, View.CANCEL_SESSION)).view["callback_id"]
 
 
@@ -121,7 +126,9 @@ async def test_a_paused_pairing_cannot_book(
 
     with pytest.raises(AssertionError):
         await open_from_intro(slack, standin, pair, GRACE)  # no modal: she is told instead
-    assert any("no longer active" in c.args.get("text", "") for c in standin.calls_to("response_url"))
+    assert any(
+        "no longer active" in c.args.get("text", "") for c in standin.calls_to("response_url")
+    )
 
 
 async def test_leaving_cancels_upcoming_sessions_and_erases_what_they_typed(
@@ -168,7 +175,9 @@ async def test_a_card_changed_before_it_was_posted_is_drawn_again(
     await slack.command(MAYA, "sessions")
     await standin.wait_for(lambda: any("1 upcoming" in t for t in replies(standin, MAYA)))
     listing = [m for m in standin.messages_for(MAYA) if "1 upcoming" in m.text][-1]
-    await slack.click(MAYA, numbered(Action.RESCHEDULE, row.id), channel_id=listing.channel, message_ts=listing.ts)
+    await slack.click(
+        MAYA, numbered(Action.RESCHEDULE, row.id), channel_id=listing.channel, message_ts=listing.ts
+    )
     modal = await top_modal(standin, MAYA, View.BOOK_SESSION)
     assert (await slack.submit(MAYA, modal.id, values=filled(moved))).outcome == "updated"
     standin.faults.clear()

@@ -17,7 +17,7 @@ from bot.features.joining.records import find, to_profile
 from bot.features.pairings.service import live_members, read_counts, read_my_pairings
 from bot.features.program.service import is_admin, load_program
 from bot.features.rounds.proposals import read_latest_round
-from bot.features.sessions import service as sessions
+from bot.features.sessions import records as sessions
 from bot.platform.actor import Actor
 from bot.platform.clock import Clock
 from bot.platform.db.engine import SessionMaker

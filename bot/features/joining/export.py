@@ -9,7 +9,7 @@ from sqlalchemy import select
 from bot.domain.delivery import Action
 from bot.features.joining.service import get_profile
 from bot.features.pairings import service as pairings
-from bot.features.sessions import service as sessions
+from bot.features.sessions import records as sessions
 from bot.platform.actor import Actor
 from bot.platform.clock import Clock
 from bot.platform.db.engine import SessionMaker

@@ -89,9 +89,10 @@ def introduction(
             "5. Agree a rhythm: how often, how long, where"
         ),
         section(
-            f":calendar: {ld}, could you *propose a time for your first session* here in this "
-            f"conversation? Two or three options make it easy. {m}, no need to chase: "
-            "just pick the one that suits you."
+            f":calendar: {ld}, could you *propose a time for your first session*? Press "
+            f"*Book a session* below and pick one: I'll show it to {m} in their own time zone, "
+            f"add it to your calendars and remind you both. {m}, no need to chase: if the time "
+            "doesn't suit you, *Reschedule* is on the session card."
         ),
         actions(
             BlockId.INTRO_ACTIONS,

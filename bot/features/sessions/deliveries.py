@@ -7,14 +7,17 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.calendar import ics
 from bot.domain.delivery import Action
-from bot.domain.sessions import SessionInfo, due_reminders, offset_label
+from bot.domain.lifecycle import SessionStatus
+from bot.domain.sessions import SessionInfo, offset_label, reminder_plan
 from bot.features.sessions import messages as msg
+from bot.features.sessions import records
 from bot.platform.db.models import MentoringSession, Pairing
-from bot.platform.outbox import OutboundMessage, Upload, cancel, enqueue
+from bot.platform.outbox import OutboundMessage, SentLetter, Upload, cancel, enqueue
 
 CARD = "session-card"
 
@@ -109,9 +112,9 @@ async def reminders(
     offsets: Sequence[timedelta],
     now: datetime,
 ) -> None:
-    """One per offset still ahead, too late once the session starts; the keys carry the
+    """One per offset still ahead, each too late once the next is due; the keys carry the
     session's sequence, so a reschedule's new reminders never collide with the old ones."""
-    for offset, due in due_reminders(s.starts_at, offsets, now):
+    for offset, due, too_late in reminder_plan(s.starts_at, offsets, now):
         await post_to_pair(
             session,
             pairing,
@@ -120,7 +123,7 @@ async def reminders(
             now,
             owner=reminders_owner(s.id),
             due_at=due,
-            expires_at=s.starts_at,
+            expires_at=too_late,
         )
 
 
@@ -128,3 +131,27 @@ async def take_back_reminders(
     session: AsyncSession, team_id: str, session_id: int, now: datetime
 ) -> None:
     await cancel(session, team_id, now, owner=reminders_owner(session_id))
+
+
+async def on_sent(session: AsyncSession, sent: SentLetter) -> None:
+    """On-sent hook: the card was posted; keep where it is, and redraw it at once if the
+    session changed while the card was on its way."""
+    if sent.kind != CARD or not sent.dedup_key.startswith(f"{CARD}:"):
+        return
+    raw = sent.dedup_key.removeprefix(f"{CARD}:")
+    if not raw.isdigit():
+        return
+    row = await session.scalar(
+        select(MentoringSession)
+        .where(MentoringSession.id == int(raw), MentoringSession.team_id == sent.team_id)
+        .with_for_update()
+    )
+    if row is None:
+        return
+    row.card_channel, row.card_ts = sent.sent_channel, sent.ts
+    pairing = await session.get(Pairing, row.pairing_id)
+    if pairing is None:
+        return
+    pairing.conversation_id = pairing.conversation_id or sent.sent_channel
+    if row.sequence > 0 or row.status != SessionStatus.BOOKED:
+        await card_update(session, row, await records.info(session, row, pairing), sent.at)

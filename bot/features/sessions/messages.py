@@ -55,9 +55,7 @@ def session_buttons(s: SessionInfo) -> list[dict[str, Any]]:
     ref = SessionRef(session_id=s.id).dump()
     return [
         button("Reschedule", numbered(Action.RESCHEDULE, s.id), value=ref),
-        button(
-            "Cancel session", numbered(Action.CANCEL_SESSION, s.id), value=ref, style="danger"
-        ),
+        button("Cancel session", numbered(Action.CANCEL_SESSION, s.id), value=ref, style="danger"),
     ]
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import datetime, timedelta
-from typing import Any
 
 from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -13,6 +12,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.domain.errors import NotFound
 from bot.domain.lifecycle import PairingStatus, SessionStatus
 from bot.domain.sessions import Busy, Member, SessionInfo, utc
+from bot.platform.actor import Actor
+from bot.platform.clock import Clock
+from bot.platform.db.engine import SessionMaker
 from bot.platform.db.models import (
     MentoringSession,
     Pairing,
@@ -218,8 +220,54 @@ async def my_pairings(
     return list((await session.scalars(query.order_by(Pairing.created_at, Pairing.id))).all())
 
 
-def split(sessions: list[SessionInfo], now: datetime) -> tuple[list[Any], list[Any]]:
+def split(
+    sessions: list[SessionInfo], now: datetime
+) -> tuple[list[SessionInfo], list[SessionInfo]]:
     """(upcoming booked sessions, soonest first; past or cancelled ones, latest first)."""
     upcoming = [s for s in sessions if s.status == SessionStatus.BOOKED and s.ends_at > now]
     past = [s for s in sessions if s not in upcoming]
     return upcoming, sorted(past, key=lambda s: s.starts_at, reverse=True)
+
+
+async def my_sessions(
+    sessionmaker: SessionMaker, clock: Clock, actor: Actor
+) -> tuple[list[SessionInfo], list[SessionInfo]]:
+    """(upcoming, recent) sessions of the person's pairings, for `/mentor sessions`."""
+    async with sessionmaker() as session:
+        pairings = await my_pairings(session, actor.team_id, actor.user_id, live_only=False)
+        found = await of_pairings(session, actor.team_id, pairings)
+    return split(found, clock.now())
+
+
+async def for_home(
+    session: AsyncSession, team_id: str, user_id: str, now: datetime
+) -> dict[int, tuple[SessionInfo | None, SessionInfo | None]]:
+    """Each live pairing's next session and its last one, in the caller's session."""
+    pairings = await my_pairings(session, team_id, user_id)
+    found = await of_pairings(session, team_id, pairings)
+    out: dict[int, tuple[SessionInfo | None, SessionInfo | None]] = {}
+    for p in pairings:
+        upcoming, recent = split([s for s in found if s.pairing_id == p.id], now)
+        held = [s for s in recent if s.status != SessionStatus.CANCELLED]
+        out[p.id] = (upcoming[0] if upcoming else None, held[0] if held else None)
+    return out
+
+
+async def export(sessionmaker: SessionMaker, team_id: str, user_id: str) -> list[dict[str, object]]:
+    """The person's sessions, for their own export."""
+    async with sessionmaker() as session:
+        pairings = await my_pairings(session, team_id, user_id, live_only=False)
+        found = await of_pairings(session, team_id, pairings)
+    return [
+        {
+            "with": s.partner_of(user_id).user_id,
+            "starts_at_utc": s.starts_at.isoformat(),
+            "minutes": s.minutes,
+            "focus": s.topic_label,
+            "agenda": s.agenda,
+            "where": s.place,
+            "status": str(s.status),
+            "booked_by_me": s.booked_by == user_id,
+        }
+        for s in found
+    ]

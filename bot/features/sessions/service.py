@@ -36,7 +36,7 @@ from bot.platform.clock import Clock
 from bot.platform.db.engine import SessionMaker
 from bot.platform.db.lifecycle import move
 from bot.platform.db.models import MentoringSession, Pairing
-from bot.platform.outbox import SentLetter, enqueue_homes, send_dm
+from bot.platform.outbox import enqueue_homes, send_dm
 
 PAST = "This session has already started or ended, so it can't be changed."
 Errors = dict[str, str]
@@ -372,71 +372,3 @@ async def for_leaver(session: AsyncSession, team_id: str, user_id: str, now: dat
                 row.cancel_reason, row.cancelled_by = "", tombstone
         await session.flush()
         await cancel_for_pairing(session, pairing, now, why)
-
-
-async def my_sessions(
-    sessionmaker: SessionMaker, clock: Clock, actor: Actor
-) -> tuple[list[SessionInfo], list[SessionInfo]]:
-    """(upcoming, recent) sessions of the person's pairings, for `/mentor sessions`."""
-    async with sessionmaker() as session:
-        pairings = await rec.my_pairings(session, actor.team_id, actor.user_id, live_only=False)
-        found = await rec.of_pairings(session, actor.team_id, pairings)
-    return rec.split(found, clock.now())
-
-
-async def for_home(
-    session: AsyncSession, team_id: str, user_id: str, now: datetime
-) -> dict[int, tuple[SessionInfo | None, SessionInfo | None]]:
-    """Each live pairing's next session and its last one, in the caller's session."""
-    pairings = await rec.my_pairings(session, team_id, user_id)
-    found = await rec.of_pairings(session, team_id, pairings)
-    out: dict[int, tuple[SessionInfo | None, SessionInfo | None]] = {}
-    for p in pairings:
-        upcoming, recent = rec.split([s for s in found if s.pairing_id == p.id], now)
-        held = [s for s in recent if s.status != SessionStatus.CANCELLED]
-        out[p.id] = (upcoming[0] if upcoming else None, held[0] if held else None)
-    return out
-
-
-async def export(sessionmaker: SessionMaker, team_id: str, user_id: str) -> list[dict[str, object]]:
-    """The person's sessions, for their own export."""
-    async with sessionmaker() as session:
-        pairings = await rec.my_pairings(session, team_id, user_id, live_only=False)
-        found = await rec.of_pairings(session, team_id, pairings)
-    return [
-        {
-            "with": s.partner_of(user_id).user_id,
-            "starts_at_utc": s.starts_at.isoformat(),
-            "minutes": s.minutes,
-            "focus": s.topic_label,
-            "agenda": s.agenda,
-            "where": s.place,
-            "status": str(s.status),
-            "booked_by_me": s.booked_by == user_id,
-        }
-        for s in found
-    ]
-
-
-async def on_sent(session: AsyncSession, sent: SentLetter) -> None:
-    """On-sent hook: the card was posted; keep where it is, and redraw it at once if the
-    session changed while the card was on its way."""
-    if sent.kind != send.CARD or not sent.dedup_key.startswith(f"{send.CARD}:"):
-        return
-    raw = sent.dedup_key.removeprefix(f"{send.CARD}:")
-    if not raw.isdigit():
-        return
-    row = await session.scalar(
-        select(MentoringSession)
-        .where(MentoringSession.id == int(raw), MentoringSession.team_id == sent.team_id)
-        .with_for_update()
-    )
-    if row is None:
-        return
-    row.card_channel, row.card_ts = sent.sent_channel, sent.ts
-    pairing = await session.get(Pairing, row.pairing_id)
-    if pairing is None:
-        return
-    pairing.conversation_id = pairing.conversation_id or sent.sent_channel
-    if row.sequence > 0 or row.status != SessionStatus.BOOKED:
-        await send.card_update(session, row, await rec.info(session, row, pairing), sent.at)

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from bot.domain.sessions import DEFAULT_LENGTH, LENGTHS
-from bot.features.sessions import service
+from bot.features.sessions import records, service
 from bot.features.sessions.blocks import (
     booking_modal,
     cancel_modal,
@@ -50,7 +50,7 @@ async def book_command(r: CommandRequest) -> None:
 
 async def sessions_command(r: CommandRequest) -> None:
     await r.ack()
-    upcoming, recent = await service.my_sessions(r.ctx.sessionmaker, r.ctx.clock, r.actor)
+    upcoming, recent = await records.my_sessions(r.ctx.sessionmaker, r.ctx.clock, r.actor)
     body = sessions_list(upcoming, recent, r.user_id)
     await r.respond(response_type="ephemeral", replace_original=False, **body)
 
