@@ -54,7 +54,7 @@ def zone(name: str) -> ZoneInfo:
     """The IANA zone Slack gave; UTC when it is unknown here."""
     try:
         return ZoneInfo(name or "UTC")
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # a folder ("America"), a long name
         return ZoneInfo("UTC")
 
 
@@ -134,8 +134,15 @@ def _preferred(begin: datetime, first: int, last: int, person: Attendee) -> bool
     weekday = DAYS[begin.weekday()] if begin.weekday() < len(DAYS) else "weekend"
     if weekday not in (person.days or DAYS):
         return False
-    windows = [TIME_WINDOWS[t] for t in (person.times or tuple(TIME_WINDOWS))]
-    return any(start <= first and last <= end for start, end in windows)
+    if not person.times:
+        return True  # no preference: any time of the working day
+    merged: list[list[int]] = []
+    for start, end in sorted(TIME_WINDOWS[t] for t in person.times if t in TIME_WINDOWS):
+        if merged and start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)  # adjacent windows join up
+        else:
+            merged.append([start, end])
+    return any(start <= first and last <= end for start, end in merged)
 
 
 def parse_reminders(text: str) -> tuple[timedelta, ...]:

@@ -16,6 +16,9 @@ class View(StrEnum):
     BOOK_SESSION = "book_session_modal"
     CHOOSE_PARTNER = "choose_partner_modal"
     CANCEL_SESSION = "cancel_session_modal"
+    POLL = "poll_modal"
+    NOTE = "note_modal"
+    CHOOSE_NOTES = "choose_notes_modal"
 
 
 class Action(StrEnum):
@@ -33,6 +36,16 @@ class Action(StrEnum):
     CANCEL_SESSION = "session_cancel"
     GOOGLE_CALENDAR = "session_google_calendar"
     OUTLOOK_CALENDAR = "session_outlook_calendar"
+    MET_YES = "met_yes"
+    MET_RESCHEDULE = "met_reschedule"
+    MET_NO = "met_no"
+    EDIT_ANSWERS = "poll_edit"
+    TALK_TO_TEAM = "talk_to_team"
+    NEW_PARTNER = "ask_new_partner"
+    LOG_NOTES = "log_notes"
+    EDIT_NOTE = "note_edit"
+    DELETE_NOTE = "note_delete"
+    ITEM_DONE = "action_item_done"
     ROUND_APPROVE = "round_approve"
     ROUND_RECOMPUTE = "round_recompute"
     ROUND_DISCARD = "round_discard"
@@ -59,6 +72,10 @@ class Block(StrEnum):
     SESSION_ACTIONS = "session_actions"
     BOOKING_ZONES = "booking_zones"
     BOOKING_PARTNER_TIME = "booking_partner_time"
+    FEEDBACK = "feedback"
+    FEEDBACK_ACTIONS = "feedback_actions"
+    NOTE_ACTIONS = "note_actions"
+    HOME_ITEMS = "home_items"
 
 
 class Field(StrEnum):
@@ -91,6 +108,21 @@ class Field(StrEnum):
     AGENDA = "agenda"
     WHERE = "where"
     REASON = "reason"
+    VALUE = "value"
+    LEARNED = "learned"
+    CONFIDENCE = "confidence"
+    SHARED_BACK = "shared_back"
+    COVERED = "covered"
+    TAUGHT = "taught"
+    ITEM_1 = "item_1"
+    ITEM_1_OWNER = "item_1_owner"
+    ITEM_1_DUE = "item_1_due"
+    ITEM_2 = "item_2"
+    ITEM_2_OWNER = "item_2_owner"
+    ITEM_2_DUE = "item_2_due"
+    ITEM_3 = "item_3"
+    ITEM_3_OWNER = "item_3_owner"
+    ITEM_3_DUE = "item_3_due"
 
 
 def numbered(action: Action, n: int) -> str:

@@ -109,3 +109,31 @@ class BookingMeta(Metadata):
     v: int = Field(default=1, ge=1, le=1)
     pairing_id: Id
     session_id: int | None = Field(default=None, ge=1, lt=10**12)
+
+
+class NoteRef(ButtonValue):
+    """A note (Edit, Delete)."""
+
+    note_id: Id
+
+
+class ItemRef(ButtonValue):
+    """An action item (Done)."""
+
+    item_id: Id
+
+
+class NoteMeta(Metadata):
+    """The notes modal: which pairing, from which session, and which note when editing."""
+
+    v: int = Field(default=1, ge=1, le=1)
+    pairing_id: Id
+    session_id: int | None = Field(default=None, ge=1, lt=10**12)
+    note_id: int | None = Field(default=None, ge=1, lt=10**12)
+
+
+class PollMeta(Metadata):
+    """The poll modal: which session."""
+
+    v: int = Field(default=1, ge=1, le=1)
+    session_id: Id

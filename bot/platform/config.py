@@ -14,6 +14,7 @@ from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, Settings
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
+from bot.domain.feedback import FeedbackTiming
 from bot.domain.sessions import DEFAULT_REMINDERS, parse_reminders
 
 SLACK_API_URL = "https://slack.com/api/"
@@ -43,6 +44,9 @@ _FIXES: dict[str, str] = {
     "OUTBOX_CHANNEL_INTERVAL": "use a number of seconds, 0 or more (Slack allows about 1)",
     "OUTBOX_LEASE_SECONDS": "use a number of seconds from 6 to 600, e.g. 15",
     "OUTBOX_MAX_ATTEMPTS": "use a whole number from 1 to 20",
+    "FEEDBACK_DELAY_MINUTES": "use a whole number of minutes from 0 to 1440, e.g. 30",
+    "FEEDBACK_REASK_HOURS": "use a whole number of hours from 1 to 336, e.g. 48",
+    "FEEDBACK_EDIT_HOURS": "use a whole number of hours from 1 to 336, e.g. 24",
     "SESSION_REMINDERS": "list offsets before a session, e.g. 24h,1h (m, h or d; "
     "5 minutes to 14 days), or off",
 }
@@ -116,6 +120,24 @@ class Settings(BaseSettings):
     )
 
     session_reminders: str = Field(default=DEFAULT_REMINDERS, validation_alias="SESSION_REMINDERS")
+
+    feedback_delay_minutes: int = Field(
+        default=30, ge=0, le=1440, validation_alias="FEEDBACK_DELAY_MINUTES"
+    )
+    feedback_reask_hours: int = Field(
+        default=48, ge=1, le=336, validation_alias="FEEDBACK_REASK_HOURS"
+    )
+    feedback_edit_hours: int = Field(
+        default=24, ge=1, le=336, validation_alias="FEEDBACK_EDIT_HOURS"
+    )
+
+    @property
+    def feedback_timing(self) -> FeedbackTiming:
+        return FeedbackTiming(
+            ask_after_end=timedelta(minutes=self.feedback_delay_minutes),
+            ask_again_after=timedelta(hours=self.feedback_reask_hours),
+            editable_for=timedelta(hours=self.feedback_edit_hours),
+        )
 
     @field_validator("session_reminders")
     @classmethod

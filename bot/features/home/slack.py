@@ -3,6 +3,11 @@ refreshes go through the outbox, rendered when they are sent)."""
 
 from __future__ import annotations
 
+import logging
+
+from slack_sdk.errors import SlackApiError
+
+from bot.domain.profile import USER_ID
 from bot.features.home.blocks import home_view
 from bot.features.home.service import home_page
 from bot.kit.blocks import Json
@@ -10,6 +15,9 @@ from bot.platform.context import AppContext
 from bot.platform.outbox import HomeRenderer
 from bot.platform.slack.listeners import Listeners, actor_for
 from bot.platform.slack.requests import Request
+
+log = logging.getLogger("bot.home")
+GONE = {"user_not_found", "account_inactive", "user_disabled"}
 
 
 def renderer(ctx: AppContext) -> HomeRenderer:
@@ -30,6 +38,12 @@ def register(on: Listeners) -> None:
         if not isinstance(event, dict) or event.get("tab", "home") != "home":
             return
         user = event.get("user")
-        if not isinstance(user, str) or not r.team_id:
+        if not isinstance(user, str) or not USER_ID.fullmatch(user) or not r.team_id:
             return
-        await r.client.views_publish(user_id=user, view=await render(r.team_id, user))
+        try:
+            await r.client.views_publish(user_id=user, view=await render(r.team_id, user))
+        except SlackApiError as exc:
+            if exc.response.get("error") not in GONE:
+                raise
+            # Someone Slack no longer knows (deactivated between the event and the answer).
+            log.info("home not drawn", extra={"error": exc.response.get("error")})

@@ -89,11 +89,12 @@ def booking_modal(
         when["initial_date_time"] = int(s.starts_at.timestamp())
     chosen = minutes or (s.minutes if s else DEFAULT_LENGTH)
     lengths = [option(f"{n} minutes", str(n)) for n in LENGTHS]
-    topics = [*b.topics, SOMETHING_ELSE]
-    chosen_topic = (s.topic_label if s else topics[0]) if topics else SOMETHING_ELSE
-    if chosen_topic not in topics:
+    chosen_topic = s.topic_label if s else (b.topics[0] if b.topics else SOMETHING_ELSE)
+    topics = list(b.topics[:98])  # with the two below, Slack's 100 options at most
+    if chosen_topic != SOMETHING_ELSE and chosen_topic not in topics:
         topics.insert(0, chosen_topic)  # a topic since retired keeps its place in this session
-    topic_options = [option(t, t[:150]) for t in topics[:100]]
+    topics.append(SOMETHING_ELSE)
+    topic_options = [option(t, t[:150]) for t in topics]
     agenda: Json = {"type": "plain_text_input", "multiline": True, "max_length": AGENDA_MAX}
     initial_agenda = s.agenda if s else b.agenda
     if initial_agenda:
@@ -122,10 +123,7 @@ def booking_modal(
             {
                 "type": "static_select",
                 "options": lengths,
-                "initial_option": option(
-                    f"{s.minutes if s else DEFAULT_LENGTH} minutes",
-                    str(s.minutes if s else DEFAULT_LENGTH),
-                ),
+                "initial_option": option(f"{chosen} minutes", str(chosen)),
             },
         ),
         _input(

@@ -180,7 +180,8 @@ def booked_notice(s: SessionInfo, me: str, odd: list[str], *, rescheduled: bool)
         + (", and reminders will follow." if not rescheduled else "; the reminders moved too.")
     )
     if odd:
-        text += "\n:information_source: Just so you know: " + "; ".join(odd) + "."
+        notes = "; ".join(esc(n, 200) for n in odd)
+        text += f"\n:information_source: Just so you know: {notes}."
     return text
 
 

@@ -28,7 +28,6 @@ from bot.domain.lifecycle import (
     ParticipantStatus,
     RoundStatus,
     RoundTrigger,
-    SessionStatus,
 )
 from bot.domain.program import Role
 from bot.domain.proposal import StoredProposal
@@ -141,20 +140,6 @@ class BlockedPerson(Base):
     team_id: Mapped[str] = mapped_column(TEAM_ID)
 
     participant: Mapped[Participant] = relationship(back_populates="blocked")
-
-
-__all__ = [
-    "Base",
-    "SeenEvent",
-    "BlockedPerson",
-    "MatchRound",
-    "OutboxMessage",
-    "Pairing",
-    "Participant",
-    "ParticipantTopic",
-    "Topic",
-    "WorkspaceSettings",
-]
 
 
 class OutboxMessage(Base):
@@ -281,48 +266,6 @@ class Pairing(Base):
     ended_at: Mapped[datetime | None]
 
 
-class MentoringSession(Base):
-    """A session a pair booked. Times are UTC; each reader sees them in their own zone.
-
-    `booked_via` is the id of the modal that booked it: a double submit or a Slack retry of the
-    same modal finds the row it already made. `sequence` rises on every reschedule and on the
-    cancel, as calendar files require; `calendar_uid` never changes."""
-
-    __tablename__ = "sessions"
-    __table_args__ = (
-        UniqueConstraint("team_id", "booked_via"),
-        UniqueConstraint("calendar_uid"),
-        CheckConstraint("status IN ('booked', 'cancelled', 'held', 'missed')", name="status"),
-        CheckConstraint("minutes BETWEEN 15 AND 240", name="minutes"),
-        Index("ix_sessions_team_pairing", "team_id", "pairing_id"),
-        Index("ix_sessions_team_start", "team_id", "starts_at"),
-    )
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    team_id: Mapped[str] = mapped_column(TEAM_ID)
-    pairing_id: Mapped[int] = mapped_column(ForeignKey("pairings.id"))
-    starts_at: Mapped[datetime]
-    minutes: Mapped[int] = mapped_column(Integer)
-    topic: Mapped[str] = mapped_column(String(75), default="")  # "": something else
-    agenda: Mapped[str] = mapped_column(Text, default="")
-    place: Mapped[str] = mapped_column(String(300), default="")
-    status: Mapped[SessionStatus] = mapped_column(
-        EnumText(SessionStatus, 10), default=SessionStatus.BOOKED
-    )
-    calendar_uid: Mapped[str] = mapped_column(String(100))
-    sequence: Mapped[int] = mapped_column(Integer, default=0)
-    booked_by: Mapped[str] = mapped_column(USER_ID)
-    booked_via: Mapped[str] = mapped_column(String(64))
-    cancelled_by: Mapped[str | None] = mapped_column(USER_ID)
-    cancel_reason: Mapped[str] = mapped_column(Text, default="")
-    # The card in the pair's group DM, as Slack answered when it was posted.
-    card_channel: Mapped[str | None] = mapped_column(String(32))
-    card_ts: Mapped[str | None] = mapped_column(String(32))
-    created_at: Mapped[datetime]
-    updated_at: Mapped[datetime]
-    cancelled_at: Mapped[datetime | None]
-
-
 class SeenEvent(Base):
     """An event (or a retried request) already acted on, kept a day: Slack redelivers what it
     thinks was not received, and any replica may get the copy."""
@@ -332,3 +275,30 @@ class SeenEvent(Base):
     team_id: Mapped[str] = mapped_column(TEAM_ID, primary_key=True)
     key: Mapped[str] = mapped_column(String(100), primary_key=True)
     seen_at: Mapped[datetime] = mapped_column(index=True)
+
+
+# The tables of a pair's sessions live beside these; imported here so that every model is in
+# one metadata, and importable from here like the rest.
+from bot.platform.db.session_tables import (  # noqa: E402
+    ActionItem,
+    MentoringSession,
+    SessionFeedback,
+    SessionNote,
+)
+
+__all__ = [
+    "ActionItem",
+    "Base",
+    "BlockedPerson",
+    "MatchRound",
+    "MentoringSession",
+    "OutboxMessage",
+    "Pairing",
+    "Participant",
+    "ParticipantTopic",
+    "SeenEvent",
+    "SessionFeedback",
+    "SessionNote",
+    "Topic",
+    "WorkspaceSettings",
+]
