@@ -2,15 +2,27 @@
 
 The order is the order of the help's command list."""
 
+from bot.features.feedback.feature import FEATURE as FEEDBACK
 from bot.features.help.feature import FEATURE as HELP
 from bot.features.home.feature import FEATURE as HOME
 from bot.features.joining.feature import FEATURE as JOINING
+from bot.features.notes.feature import FEATURE as NOTES
 from bot.features.pairings.feature import FEATURE as PAIRINGS
 from bot.features.program.feature import FEATURE as PROGRAM
 from bot.features.rounds.feature import FEATURE as ROUNDS
 from bot.features.sessions.feature import FEATURE as SESSIONS
 from bot.platform.feature import Feature
 
-FEATURES: tuple[Feature, ...] = (JOINING, SESSIONS, PAIRINGS, HELP, HOME, ROUNDS, PROGRAM)
+FEATURES: tuple[Feature, ...] = (
+    JOINING,
+    SESSIONS,
+    FEEDBACK,
+    NOTES,
+    PAIRINGS,
+    HELP,
+    HOME,
+    ROUNDS,
+    PROGRAM,
+)
 
 __all__ = ["FEATURES", "Feature"]

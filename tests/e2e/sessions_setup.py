@@ -186,3 +186,19 @@ async def _send_due(bot: LocalServer, clock: FakeClock) -> None:
             return
         clock.advance(timedelta(seconds=1))
     raise AssertionError("the outbox still owes messages that are due")
+
+
+async def plan_feedback(bot: LocalServer, clock: FakeClock) -> int:
+    """Run the after-session planner once, as every replica's job does, and send what it queued."""
+    from bot.features.feedback.service import plan
+
+    async with make_sessionmaker(bot.runtime.engine)() as session, session.begin():
+        asked = await plan(session, clock.now(), bot.runtime.settings.feedback_timing)
+    await deliver(bot, clock)
+    return asked
+
+
+def dms(standin: SlackStandIn, user: str) -> list[PostedMessage]:
+    """The bot's messages in the person's DM, as they read now (updates applied)."""
+    dm = standin.dm_id(user)
+    return [m for m in standin.messages_for(user) if m.channel == dm and m.ephemeral_user is None]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.domain.lifecycle import PairingStatus, ParticipantStatus
+from bot.domain.notes import ActionItemInfo
 from bot.domain.pairing import MyPairing, Side
 from bot.domain.profile import Profile
 from bot.domain.program import Overview
@@ -12,11 +13,12 @@ from bot.features.sessions.messages import session_buttons, when
 from bot.kit.blocks import Json, actions, button, context, divider, header, md, plain, section
 from bot.kit.ids import Action, numbered
 from bot.kit.ids import Block as B
-from bot.kit.payloads import PairingRef
+from bot.kit.payloads import ItemRef, PairingRef
 from bot.kit.text import date_token, day, escape
 
 WAITING_SHOWN = 20
 PAIRINGS_SHOWN = 3  # capacity is at most 3
+ITEMS_SHOWN = 8
 Sessions = dict[int, tuple[SessionInfo | None, SessionInfo | None]]
 
 
@@ -26,9 +28,13 @@ def home_view(
     overview: Overview | None,
     pairings: list[MyPairing] | None = None,
     sessions: Sessions | None = None,
+    items: list[ActionItemInfo] | None = None,
 ) -> Json:
     blocks = [header("Flipside reverse mentoring")]
-    blocks += _own_page(profile, pairings or [], sessions or {}) if profile else _welcome(user_id)
+    if profile:
+        blocks += _own_page(profile, pairings or [], sessions or {}, items or [])
+    else:
+        blocks += _welcome(user_id)
     if overview is not None:
         blocks += _admin_panel(overview)
     return {"type": "home", "blocks": blocks[:100]}
@@ -94,6 +100,13 @@ def _next_and_last(p: MyPairing, sessions: Sessions) -> tuple[str, Json]:
     ]
     if upcoming is not None:
         buttons = session_buttons(upcoming) + buttons
+    buttons.append(
+        button(
+            "Log notes",
+            numbered(Action.LOG_NOTES, p.id),
+            value=PairingRef(pairing_id=p.id).dump(),
+        )
+    )
     if p.status != PairingStatus.ACTIVE:
         buttons = []
     return "\n".join(lines), actions(f"{B.HOME_SESSIONS}_{p.id}", buttons) if buttons else {}
@@ -149,7 +162,33 @@ def _pairing_blocks(pairings: list[MyPairing], sessions: Sessions) -> list[Json]
     return out
 
 
-def _own_page(profile: Profile, pairings: list[MyPairing], sessions: Sessions) -> list[Json]:
+def _items(items: list[ActionItemInfo]) -> list[Json]:
+    """Their open action items, each with *Done*."""
+    if not items:
+        return []
+    out: list[Json] = [section("*Your action items*", block_id=B.HOME_ITEMS)]
+    for item in items[:ITEMS_SHOWN]:
+        due = f" · due {day(item.due)}" if item.due else ""
+        out.append(
+            {
+                "type": "section",
+                "block_id": f"{B.HOME_ITEMS}_{item.id}",
+                "text": md(f":black_square_button: {escape(item.text[:300])}{due}"),
+                "accessory": button(
+                    "Done",
+                    numbered(Action.ITEM_DONE, item.id),
+                    value=ItemRef(item_id=item.id).dump(),
+                ),
+            }
+        )
+    if len(items) > ITEMS_SHOWN:
+        out.append(context(f"…and {len(items) - ITEMS_SHOWN} more in `/mentor notes`."))
+    return out
+
+
+def _own_page(
+    profile: Profile, pairings: list[MyPairing], sessions: Sessions, items: list[ActionItemInfo]
+) -> list[Json]:
     pause = (
         button("Resume now", Action.HOME_RESUME)
         if profile.status == ParticipantStatus.PAUSED
@@ -161,6 +200,7 @@ def _own_page(profile: Profile, pairings: list[MyPairing], sessions: Sessions) -
             "*Your profile*\n" + "\n".join(summary_lines(profile.summary)), block_id=B.HOME_PROFILE
         ),
         *_pairing_blocks(pairings, sessions),
+        *_items(items),
         actions(
             B.HOME_ACTIONS,
             [

@@ -9,11 +9,13 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.lifecycle import ParticipantStatus
+from bot.domain.notes import ActionItemInfo
 from bot.domain.pairing import MyPairing
 from bot.domain.profile import Profile
 from bot.domain.program import Overview
 from bot.domain.sessions import SessionInfo
 from bot.features.joining.records import find, to_profile
+from bot.features.notes import records as notes
 from bot.features.pairings.service import live_members, read_counts, read_my_pairings
 from bot.features.program.service import is_admin, load_program
 from bot.features.rounds.proposals import read_latest_round
@@ -32,6 +34,7 @@ class HomePage:
     overview: Overview | None  # for program admins only
     # Each pairing's next session and its last one.
     sessions: dict[int, tuple[SessionInfo | None, SessionInfo | None]] = field(default_factory=dict)
+    items: list[ActionItemInfo] = field(default_factory=list)  # their open action items
 
 
 async def home_page(sessionmaker: SessionMaker, clock: Clock, actor: Actor) -> HomePage:
@@ -43,7 +46,8 @@ async def home_page(sessionmaker: SessionMaker, clock: Clock, actor: Actor) -> H
         mine = await read_my_pairings(session, actor.team_id, actor.user_id) if profile else []
         overview = await read_overview(session, actor.team_id) if admin else None
         booked = await sessions.for_home(session, actor.team_id, actor.user_id, clock.now())
-    return HomePage(actor.user_id, profile, mine, overview, booked if mine else {})
+        items = await notes.open_items(session, actor.team_id, actor.user_id) if profile else []
+    return HomePage(actor.user_id, profile, mine, overview, booked if mine else {}, items)
 
 
 async def read_overview(session: AsyncSession, team_id: str) -> Overview:

@@ -7,7 +7,9 @@ from typing import Any
 from sqlalchemy import select
 
 from bot.domain.delivery import Action
+from bot.features.feedback import records as feedback
 from bot.features.joining.service import get_profile
+from bot.features.notes import records as notes
 from bot.features.pairings import service as pairings
 from bot.features.sessions import records as sessions
 from bot.platform.actor import Actor
@@ -44,6 +46,8 @@ async def export(sessionmaker: SessionMaker, clock: Clock, actor: Actor) -> dict
         "participant": None,
         "pairings": await pairings.history(sessionmaker, team_id, user_id),
         "sessions": await sessions.export(sessionmaker, team_id, user_id),
+        "my_answers_after_sessions": await feedback.export(sessionmaker, team_id, user_id),
+        **await notes.export(sessionmaker, team_id, user_id),
         "messages_from_flipside": [
             {
                 "kind": k,

@@ -94,6 +94,7 @@ def card(s: SessionInfo, stamp: datetime) -> dict[str, Any]:
             f"{B.SESSION_ACTIONS}_{s.id}",
             [
                 *session_buttons(s),
+                button("Log notes", Action.LOG_NOTES, value=SessionRef(session_id=s.id).dump()),
                 link_button("Add to Google Calendar", Action.GOOGLE_CALENDAR, google_link(ev)),
                 link_button("Add to Outlook", Action.OUTLOOK_CALENDAR, outlook_link(ev)),
             ],

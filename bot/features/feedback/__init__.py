@@ -1,0 +1,1 @@
+"""Feedback: after each session, did you meet, and a short private poll."""

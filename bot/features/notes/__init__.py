@@ -1,0 +1,1 @@
+"""Notes: the pair's notes and action items, private to the two of them."""
