@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
+from bot.demo import scenes_after as after
 from bot.demo import scenes_basics as basics
 from bot.demo import scenes_delivery as delivery
 from bot.demo import scenes_joining as joining
@@ -22,4 +23,5 @@ SCENES: list[Scene] = [
     *joining.SCENES,
     *matching.SCENES,
     *sessions.SCENES,
+    *after.SCENES,
 ]

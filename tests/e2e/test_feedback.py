@@ -238,3 +238,27 @@ async def test_well_reschedule_opens_the_booking_modal(
     assert modal.view["title"]["text"] == "Book a session"
     (row,) = await sessions_in_db(engine)
     assert row.status == "missed"
+
+
+async def test_export_has_your_answers_and_leaving_erases_them(
+    slack: SlackDriver,
+    standin: SlackStandIn,
+    engine: AsyncEngine,
+    clock: FakeClock,
+    bot: LocalServer,
+    after_session: Pairing,
+) -> None:
+    from tests.e2e.flows import open_modal
+    from tests.e2e.test_leave_export import export_of
+
+    await click_in_dm(slack, standin, MAYA, Action.MET_YES)
+    poll = await top_modal(standin, MAYA, View.POLL)
+    values = {Field.VALUE: "4", Field.CONFIDENCE: "5", Field.LEARNED: "Budgets"}
+    await slack.submit(MAYA, poll.id, values=values)
+    data = await export_of(slack, standin, MAYA)
+    (mine,) = data["my_answers_after_sessions"]
+    assert (mine["how_valuable"], mine["one_thing_i_learned"]) == (4, "Budgets")
+    assert "Budgets" not in str(await export_of(slack, standin, GRACE))
+    await open_modal(slack, standin, MAYA, "leave")
+    assert (await slack.submit(MAYA)).closed
+    assert MAYA not in await answers(engine)

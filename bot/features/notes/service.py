@@ -98,6 +98,7 @@ async def save(
                 session_id=to.session_id,
                 author_user_id=actor.user_id,
                 created_at=now,
+                items=[],  # a new note's list, so that nothing lazy-loads it
             )
             session.add(note)
         note.covered, note.taught, note.learned = form.covered, form.taught, form.learned
@@ -211,3 +212,8 @@ async def for_leaver(session: AsyncSession, team_id: str, user_id: str, now: dat
             await cancel(session, team_id, now, owner=f"item:{item.id}")
     await session.execute(delete(ActionItem).where(ActionItem.note_id.in_([n.id for n in notes])))
     await session.execute(delete(SessionNote).where(SessionNote.id.in_([n.id for n in notes])))
+    # Items in the partner's notes stay theirs, but nothing more is sent to the one who left.
+    theirs = await session.scalars(select(ActionItem).where(ActionItem.team_id == team_id))
+    for item in theirs.all():
+        if user_id in (item.owner_user_ids or []):
+            await cancel(session, team_id, now, key=f"action-item:{item.id}:{user_id}")
