@@ -8,6 +8,7 @@ from bot.demo import scenes_after as after
 from bot.demo import scenes_basics as basics
 from bot.demo import scenes_delivery as delivery
 from bot.demo import scenes_joining as joining
+from bot.demo import scenes_kits as kits
 from bot.demo import scenes_matching as matching
 from bot.demo import scenes_sessions as sessions
 from bot.demo.run import Demo
@@ -22,6 +23,9 @@ SCENES: list[Scene] = [
     delivery.delivery_survives_a_restart,
     *joining.SCENES,
     *matching.SCENES,
-    *sessions.SCENES,
+    sessions.grace_books_a_session,
+    sessions.the_reminder_arrives,
+    *kits.SCENES,
+    sessions.maya_reschedules,
     *after.SCENES,
 ]

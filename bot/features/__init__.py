@@ -6,6 +6,7 @@ from bot.features.feedback.feature import FEATURE as FEEDBACK
 from bot.features.help.feature import FEATURE as HELP
 from bot.features.home.feature import FEATURE as HOME
 from bot.features.joining.feature import FEATURE as JOINING
+from bot.features.kits.feature import FEATURE as KITS
 from bot.features.notes.feature import FEATURE as NOTES
 from bot.features.pairings.feature import FEATURE as PAIRINGS
 from bot.features.program.feature import FEATURE as PROGRAM
@@ -18,6 +19,7 @@ FEATURES: tuple[Feature, ...] = (
     SESSIONS,
     FEEDBACK,
     NOTES,
+    KITS,
     PAIRINGS,
     HELP,
     HOME,

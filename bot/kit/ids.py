@@ -19,6 +19,9 @@ class View(StrEnum):
     POLL = "poll_modal"
     NOTE = "note_modal"
     CHOOSE_NOTES = "choose_notes_modal"
+    KIT = "kit_modal"
+    KIT_EDIT = "kit_edit_modal"
+    ANNOUNCE = "announce_modal"
 
 
 class Action(StrEnum):
@@ -46,6 +49,11 @@ class Action(StrEnum):
     EDIT_NOTE = "note_edit"
     DELETE_NOTE = "note_delete"
     ITEM_DONE = "action_item_done"
+    SHOW_KIT = "briefing_show_kit"
+    SESSION_KIT = "session_kit"
+    GOT_IT = "briefing_got_it"
+    EDIT_KIT = "settings_edit_kit"
+    ANNOUNCE = "settings_announce"
     ROUND_APPROVE = "round_approve"
     ROUND_RECOMPUTE = "round_recompute"
     ROUND_DISCARD = "round_discard"
@@ -76,6 +84,9 @@ class Block(StrEnum):
     FEEDBACK_ACTIONS = "feedback_actions"
     NOTE_ACTIONS = "note_actions"
     HOME_ITEMS = "home_items"
+    HOME_BRIEFINGS = "home_briefings"
+    HOME_PROGRESS = "home_progress"
+    SETTINGS_EXTRAS = "settings_extras"
 
 
 class Field(StrEnum):
@@ -123,6 +134,13 @@ class Field(StrEnum):
     ITEM_3 = "item_3"
     ITEM_3_OWNER = "item_3_owner"
     ITEM_3_DUE = "item_3_due"
+    WHY = "why"
+    STARTER_1 = "starter_1"
+    STARTER_2 = "starter_2"
+    STARTER_3 = "starter_3"
+    EXERCISE = "exercise"
+    EXPERTISE = "expertise"
+    ANNOUNCE_CHANNEL = "announce_channel"
 
 
 def numbered(action: Action, n: int) -> str:

@@ -137,3 +137,16 @@ class PollMeta(Metadata):
 
     v: int = Field(default=1, ge=1, le=1)
     session_id: Id
+
+
+class BriefingRef(ButtonValue):
+    """A briefing (Show me the kit, Got it)."""
+
+    briefing_id: Id
+
+
+class TopicMeta(Metadata):
+    """The modal that edits one topic's kit."""
+
+    v: int = Field(default=1, ge=1, le=1)
+    topic_id: Id

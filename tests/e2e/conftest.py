@@ -9,10 +9,12 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.platform.clock import FakeClock
 from bot.platform.config import Settings, load_settings
+from bot.platform.db.models import Pairing
 from bot.platform.local import LocalServer
 from bot.platform.runtime import Runtime
 from bot.sandbox import SlackDriver, SlackStandIn, demo_workspace
 from tests.e2e.flows import assert_slack_accepted_everything
+from tests.e2e.sessions_setup import introduce
 
 SIGNING_SECRET = "e2e-signing-secret"
 
@@ -62,3 +64,16 @@ async def slack(bot: LocalServer, standin: SlackStandIn) -> AsyncIterator[SlackD
         yield driver
     finally:
         await driver.aclose()
+
+
+@pytest.fixture
+async def pair(
+    slack: SlackDriver,
+    standin: SlackStandIn,
+    engine: AsyncEngine,
+    clock: FakeClock,
+    bot: LocalServer,
+) -> Pairing:
+    """Maya (reverse mentor, New York) and Grace (leader, Los Angeles), matched by a real
+    round and introduced in their group DM."""
+    return await introduce(slack, standin, engine, clock, bot)

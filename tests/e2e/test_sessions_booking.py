@@ -26,7 +26,6 @@ from tests.e2e.sessions_setup import (
     card_of,
     deliver,
     filled,
-    introduce,
     later,
     messages,
     open_from_intro,
@@ -34,17 +33,6 @@ from tests.e2e.sessions_setup import (
     sessions_in_db,
     top_modal,
 )
-
-
-@pytest.fixture
-async def pair(
-    slack: SlackDriver,
-    standin: SlackStandIn,
-    engine: AsyncEngine,
-    clock: FakeClock,
-    bot: LocalServer,
-) -> Pairing:
-    return await introduce(slack, standin, engine, clock, bot)
 
 
 async def test_grace_books_from_the_introduction(

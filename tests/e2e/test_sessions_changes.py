@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.kit.ids import Action, Block, Field, View, numbered
@@ -31,17 +30,6 @@ from tests.e2e.sessions_setup import (
     sessions_in_db,
     top_modal,
 )
-
-
-@pytest.fixture
-async def pair(
-    slack: SlackDriver,
-    standin: SlackStandIn,
-    engine: AsyncEngine,
-    clock: FakeClock,
-    bot: LocalServer,
-) -> Pairing:
-    return await introduce(slack, standin, engine, clock, bot)
 
 
 async def booked(

@@ -24,24 +24,12 @@ from tests.e2e.sessions_setup import (
     card_of,
     deliver,
     filled,
-    introduce,
     later,
     messages,
     sessions_in_db,
     top_modal,
 )
 from tests.e2e.test_leave_export import export_of
-
-
-@pytest.fixture
-async def pair(
-    slack: SlackDriver,
-    standin: SlackStandIn,
-    engine: AsyncEngine,
-    clock: FakeClock,
-    bot: LocalServer,
-) -> Pairing:
-    return await introduce(slack, standin, engine, clock, bot)
 
 
 async def test_mentor_sessions_lists_what_is_coming_with_its_actions(

@@ -5,11 +5,13 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.domain.kits import Progress
+from bot.domain.lifecycle import SessionStatus
 from bot.platform.db.engine import SessionMaker
-from bot.platform.db.models import MentoringSession, SessionFeedback
+from bot.platform.db.models import MentoringSession, Pairing, SessionFeedback
 
 
 async def export(sessionmaker: SessionMaker, team_id: str, user_id: str) -> list[dict[str, Any]]:
@@ -44,3 +46,31 @@ async def for_leaver(session: AsyncSession, team_id: str, user_id: str, now: dat
             SessionFeedback.team_id == team_id, SessionFeedback.user_id == user_id
         )
     )
+
+
+async def progress(session: AsyncSession, team_id: str, user_id: str) -> Progress:
+    """What the person's own Home shows them: sessions held, topics covered, and (for a
+    reverse mentor) their confidence over time from their own answers."""
+    held = (
+        await session.execute(
+            select(MentoringSession.topic)
+            .join(Pairing, Pairing.id == MentoringSession.pairing_id)
+            .where(
+                MentoringSession.team_id == team_id,
+                MentoringSession.status == SessionStatus.HELD,
+                or_(Pairing.mentor_user_id == user_id, Pairing.leader_user_id == user_id),
+            )
+        )
+    ).all()
+    confidence = await session.scalars(
+        select(SessionFeedback.confidence)
+        .join(MentoringSession, MentoringSession.id == SessionFeedback.session_id)
+        .where(
+            SessionFeedback.team_id == team_id,
+            SessionFeedback.user_id == user_id,
+            SessionFeedback.confidence.is_not(None),
+        )
+        .order_by(MentoringSession.starts_at)
+    )
+    topics = tuple(dict.fromkeys(t for (t,) in held if t))
+    return Progress(len(held), topics, tuple(c for c in confidence.all() if c is not None))

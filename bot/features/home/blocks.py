@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.domain.kits import NewBriefing, Progress
 from bot.domain.lifecycle import PairingStatus, ParticipantStatus
 from bot.domain.notes import ActionItemInfo
 from bot.domain.pairing import MyPairing, Side
@@ -13,7 +14,7 @@ from bot.features.sessions.messages import session_buttons, when
 from bot.kit.blocks import Json, actions, button, context, divider, header, md, plain, section
 from bot.kit.ids import Action, numbered
 from bot.kit.ids import Block as B
-from bot.kit.payloads import ItemRef, PairingRef
+from bot.kit.payloads import BriefingRef, ItemRef, PairingRef
 from bot.kit.text import date_token, day, escape
 
 WAITING_SHOWN = 20
@@ -29,10 +30,14 @@ def home_view(
     pairings: list[MyPairing] | None = None,
     sessions: Sessions | None = None,
     items: list[ActionItemInfo] | None = None,
+    briefings: list[NewBriefing] | None = None,
+    progress: Progress | None = None,
 ) -> Json:
     blocks = [header("Flipside reverse mentoring")]
     if profile:
+        blocks += _briefings(briefings or [])
         blocks += _own_page(profile, pairings or [], sessions or {}, items or [])
+        blocks += _progress(progress)
     else:
         blocks += _welcome(user_id)
     if overview is not None:
@@ -160,6 +165,42 @@ def _pairing_blocks(pairings: list[MyPairing], sessions: Sessions) -> list[Json]
         if buttons:
             out.append(buttons)
     return out
+
+
+def _briefings(briefings: list[NewBriefing]) -> list[Json]:
+    out: list[Json] = []
+    for b in briefings[:3]:
+        ref = BriefingRef(briefing_id=b.id).dump()
+        with_whom = f" with <@{b.partner_id}>" if b.partner_id else ""
+        out.append(
+            section(
+                f":new: *Your briefing for your first session{with_whom}* is in our DMs.",
+                block_id=f"{B.HOME_BRIEFINGS}_{b.id}",
+            )
+        )
+        out.append(
+            actions(
+                f"{B.HOME_BRIEFINGS}_actions_{b.id}",
+                [
+                    button("Show me the kit", Action.SHOW_KIT, value=ref),
+                    button("Got it", Action.GOT_IT, value=ref),
+                ],
+            )
+        )
+    return out
+
+
+def _progress(progress: Progress | None) -> list[Json]:
+    """Theirs alone: nobody else's Home, and no admin, sees it."""
+    if progress is None or not progress.held:
+        return []
+    lines = ["*Your progress* (only you see this)", f"Sessions held: {progress.held}"]
+    if progress.topics:
+        lines.append("Topics covered: " + ", ".join(escape(t) for t in progress.topics))
+    confidence = progress.confidence_line()
+    if confidence:
+        lines.append(f"Your confidence sharing what you know: {confidence}")
+    return [section("\n".join(lines), block_id=B.HOME_PROGRESS)]
 
 
 def _items(items: list[ActionItemInfo]) -> list[Json]:

@@ -8,13 +8,16 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.domain.kits import NewBriefing, Progress
 from bot.domain.lifecycle import ParticipantStatus
 from bot.domain.notes import ActionItemInfo
 from bot.domain.pairing import MyPairing
 from bot.domain.profile import Profile
 from bot.domain.program import Overview
 from bot.domain.sessions import SessionInfo
+from bot.features.feedback import records as answers
 from bot.features.joining.records import find, to_profile
+from bot.features.kits import service as kits
 from bot.features.notes import records as notes
 from bot.features.pairings.service import live_members, read_counts, read_my_pairings
 from bot.features.program.service import is_admin, load_program
@@ -35,6 +38,8 @@ class HomePage:
     # Each pairing's next session and its last one.
     sessions: dict[int, tuple[SessionInfo | None, SessionInfo | None]] = field(default_factory=dict)
     items: list[ActionItemInfo] = field(default_factory=list)  # their open action items
+    briefings: list[NewBriefing] = field(default_factory=list)  # not yet "Got it"
+    progress: Progress | None = None  # theirs alone
 
 
 async def home_page(sessionmaker: SessionMaker, clock: Clock, actor: Actor) -> HomePage:
@@ -47,7 +52,23 @@ async def home_page(sessionmaker: SessionMaker, clock: Clock, actor: Actor) -> H
         overview = await read_overview(session, actor.team_id) if admin else None
         booked = await sessions.for_home(session, actor.team_id, actor.user_id, clock.now())
         items = await notes.open_items(session, actor.team_id, actor.user_id) if profile else []
-    return HomePage(actor.user_id, profile, mine, overview, booked if mine else {}, items)
+        fresh = await kits.new_briefings(session, actor.team_id, actor.user_id) if profile else []
+        briefed = [NewBriefing(b.id, partner_of_briefing(mine, b.pairing_id)) for b in fresh]
+        mine_progress = await answers.progress(session, actor.team_id, actor.user_id)
+    return HomePage(
+        actor.user_id,
+        profile,
+        mine,
+        overview,
+        booked if mine else {},
+        items,
+        briefed,
+        mine_progress if profile else None,
+    )
+
+
+def partner_of_briefing(pairings: list[MyPairing], pairing_id: int) -> str:
+    return next((p.partner_id for p in pairings if p.id == pairing_id), "")
 
 
 async def read_overview(session: AsyncSession, team_id: str) -> Overview:

@@ -24,7 +24,14 @@ def renderer(ctx: AppContext) -> HomeRenderer:
     async def render(team_id: str, user_id: str) -> Json:
         page = await home_page(ctx.sessionmaker, ctx.clock, actor_for(ctx, team_id, user_id))
         return home_view(
-            page.user_id, page.profile, page.overview, page.pairings, page.sessions, page.items
+            page.user_id,
+            page.profile,
+            page.overview,
+            page.pairings,
+            page.sessions,
+            page.items,
+            page.briefings,
+            page.progress,
         )
 
     return render

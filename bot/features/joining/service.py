@@ -18,6 +18,7 @@ from bot.domain.settings import ProgramConfig
 from bot.features.feedback import records as feedback
 from bot.features.joining import messages as msg
 from bot.features.joining.records import find, not_joined, to_profile
+from bot.features.kits import service as kits
 from bot.features.notes import service as notes
 from bot.features.pairings import service as pairings
 from bot.features.program.service import load_program, read_program
@@ -258,6 +259,7 @@ async def leave(sessionmaker: SessionMaker, clock: Clock, actor: Actor) -> None:
         await cancel(session, team_id, now, owner=f"person:{user_id}")
         await feedback.for_leaver(session, team_id, user_id, now)
         await notes.for_leaver(session, team_id, user_id, now)
+        await kits.for_leaver(session, team_id, user_id)
         await pairings.end_for_leaver(session, team_id, user_id, now)
         await proposals.forget_person(session, team_id, user_id)
         done = [Status.SENT, Status.DEAD, Status.EXPIRED, Status.CANCELLED]

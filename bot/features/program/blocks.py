@@ -5,8 +5,8 @@ from __future__ import annotations
 from bot.domain.cadence import ROUND_HOUR_UTC
 from bot.domain.cadence import options as cadence_options
 from bot.domain.settings import MAX_TIMEZONE_GAP, ProgramConfig, SettingsForm
-from bot.kit.blocks import Json, plain
-from bot.kit.ids import Field, View
+from bot.kit.blocks import Json, actions, button, divider, option, plain, section
+from bot.kit.ids import Action, Block, Field, View
 from bot.kit.state import Values, many, selected, text, whole_number
 from bot.kit.state import users as chosen_users
 
@@ -34,6 +34,30 @@ def _text_input(field: Field, label: str, value: str, hint: str, *, optional: bo
     }
 
 
+def _extras(program: ProgramConfig) -> list[Json]:
+    """Beyond the form: edit one topic's kit (a modal per topic), announce the program."""
+    elements: list[Json] = []
+    if program.topics:
+        elements.append(
+            {
+                "type": "static_select",
+                "action_id": Action.EDIT_KIT,
+                "placeholder": plain("Edit a topic's kit"),
+                "options": [option(name, str(tid)) for tid, name in program.topics[:100]],
+            }
+        )
+    elements.append(button("Announce the program", Action.ANNOUNCE))
+    return [
+        section(
+            "*Topic kits and kickoff*: each topic's kit (why it matters, conversation "
+            "starters, an exercise) goes into the pairs' briefings; the announcement invites "
+            "everyone to join."
+        ),
+        actions(Block.SETTINGS_EXTRAS, elements),
+        divider(),
+    ]
+
+
 def settings_modal(program: ProgramConfig, meta: str) -> Json:
     channel: Json = {
         "type": "conversations_select",
@@ -58,6 +82,7 @@ def settings_modal(program: ProgramConfig, meta: str) -> Json:
         "close": plain("Cancel"),
         "private_metadata": meta,
         "blocks": [
+            *_extras(program),
             _text_input(
                 Field.TOPICS,
                 "Topics",

@@ -95,6 +95,17 @@ def card(s: SessionInfo, stamp: datetime) -> dict[str, Any]:
             [
                 *session_buttons(s),
                 button("Log notes", Action.LOG_NOTES, value=SessionRef(session_id=s.id).dump()),
+                *(
+                    [
+                        button(
+                            "Topic kit",
+                            Action.SESSION_KIT,
+                            value=SessionRef(session_id=s.id).dump(),
+                        )
+                    ]
+                    if s.topic
+                    else []
+                ),
                 link_button("Add to Google Calendar", Action.GOOGLE_CALENDAR, google_link(ev)),
                 link_button("Add to Outlook", Action.OUTLOOK_CALENDAR, outlook_link(ev)),
             ],

@@ -32,10 +32,7 @@ from bot.domain.lifecycle import (
 from bot.domain.program import Role
 from bot.domain.proposal import StoredProposal
 from bot.platform.db.base import Base
-from bot.platform.db.types import EnumText, ModelJSON
-
-TEAM_ID = String(32)
-USER_ID = String(32)
+from bot.platform.db.types import TEAM_ID, USER_ID, EnumText, ModelJSON
 
 
 class WorkspaceSettings(Base):
@@ -281,15 +278,18 @@ class SeenEvent(Base):
 # one metadata, and importable from here like the rest.
 from bot.platform.db.session_tables import (  # noqa: E402
     ActionItem,
+    Briefing,
     MentoringSession,
     SessionFeedback,
     SessionNote,
+    TopicKit,
 )
 
 __all__ = [
     "ActionItem",
     "Base",
     "BlockedPerson",
+    "Briefing",
     "MatchRound",
     "MentoringSession",
     "OutboxMessage",
@@ -300,5 +300,6 @@ __all__ = [
     "SessionFeedback",
     "SessionNote",
     "Topic",
+    "TopicKit",
     "WorkspaceSettings",
 ]

@@ -1,5 +1,6 @@
 """The tables of a pair's sessions: the sessions themselves, each member's answers about one,
-and the pair's notes with their action items. Every row carries its `team_id`."""
+the pair's notes with their action items, the briefings before a first session and the
+workspace's own topic kits. Every row carries its `team_id`."""
 
 from __future__ import annotations
 
@@ -20,10 +21,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from bot.domain.lifecycle import SessionStatus
 from bot.platform.db.base import Base
-from bot.platform.db.types import EnumText
-
-TEAM_ID = String(32)
-USER_ID = String(32)
+from bot.platform.db.types import TEAM_ID, USER_ID, EnumText
 
 
 class MentoringSession(Base):
@@ -152,3 +150,38 @@ class ActionItem(Base):
     created_at: Mapped[datetime]
 
     note: Mapped[SessionNote] = relationship(back_populates="items")
+
+
+class TopicKit(Base):
+    """A workspace's own words for a topic's kit; without a row, the package's kit is used."""
+
+    __tablename__ = "topic_kits"
+
+    team_id: Mapped[str] = mapped_column(TEAM_ID, primary_key=True)
+    topic_id: Mapped[int] = mapped_column(
+        ForeignKey("topics.id", ondelete="CASCADE"), primary_key=True
+    )
+    why: Mapped[str] = mapped_column(Text)
+    starters: Mapped[list[str]] = mapped_column(JSON, default=list)
+    exercise: Mapped[str] = mapped_column(Text)
+    expertise: Mapped[str] = mapped_column(Text)
+    updated_by: Mapped[str] = mapped_column(USER_ID)
+    updated_at: Mapped[datetime]
+
+
+class Briefing(Base):
+    """The briefing one member of a pair got before their first session, and whether they said
+    *Got it*."""
+
+    __tablename__ = "briefings"
+    __table_args__ = (UniqueConstraint("pairing_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    team_id: Mapped[str] = mapped_column(TEAM_ID)
+    pairing_id: Mapped[int] = mapped_column(ForeignKey("pairings.id"))
+    session_id: Mapped[int | None] = mapped_column(ForeignKey("sessions.id", ondelete="SET NULL"))
+    user_id: Mapped[str] = mapped_column(USER_ID)
+    side: Mapped[str] = mapped_column(String(8))
+    topic: Mapped[str] = mapped_column(String(75), default="")
+    sent_at: Mapped[datetime]
+    got_it_at: Mapped[datetime | None]

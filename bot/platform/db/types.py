@@ -12,6 +12,10 @@ from sqlalchemy import JSON, DateTime, String
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
 
+# Slack's ids: a workspace (T...), a person (U... or W..., or a leaver's tombstone).
+TEAM_ID = String(32)
+USER_ID = String(32)
+
 E = TypeVar("E", bound=StrEnum)
 M = TypeVar("M", bound=BaseModel)
 

@@ -73,7 +73,14 @@ def test_the_booked_card(validator: BlockKitValidator) -> None:
     assert token[2] == "Wednesday 7 January 2026 14:00 UTC"
     assert card["text"] == "Session booked: Wed 07 Jan 2026, 14:00 UTC, 45 min"
     labels = [b["text"]["text"] for b in buttons(card)]
-    assert labels == ["Reschedule", "Cancel session", "Add to Google Calendar", "Add to Outlook"]
+    assert labels == [
+        "Reschedule",
+        "Cancel session",
+        "Log notes",
+        "Topic kit",
+        "Add to Google Calendar",
+        "Add to Outlook",
+    ]
     assert len(action_ids(card)) == len(set(action_ids(card)))
     text = all_text(card)
     assert "AI assistants" in text and "2. What Maya will show" in text and "<@U01MAYA>" in text

@@ -1,0 +1,1 @@
+"""Kits: topic kits, briefings before a pair's first session, and the program's kickoff."""
