@@ -156,6 +156,9 @@ async def home(slack: SlackDriver, standin: SlackStandIn, user: str) -> dict[str
         ),
         within=5,
     )
+    # A Home refresh from the outbox may land just before or after this one; it is drawn when
+    # sent, so the latest publish once Slack is quiet is what the person sees.
+    await standin.settle(quiet=0.3, at_most=3)
     return standin.home_views[user]
 
 
