@@ -10,6 +10,7 @@ from bot.demo import scenes_delivery as delivery
 from bot.demo import scenes_joining as joining
 from bot.demo import scenes_kits as kits
 from bot.demo import scenes_matching as matching
+from bot.demo import scenes_nudges as nudges
 from bot.demo import scenes_sessions as sessions
 from bot.demo.run import Demo
 
@@ -28,4 +29,5 @@ SCENES: list[Scene] = [
     *kits.SCENES,
     sessions.maya_reschedules,
     *after.SCENES,
+    *nudges.SCENES,
 ]

@@ -53,3 +53,5 @@ class Overview:
     waiting: tuple[str, ...]  # active participants without a partner yet (user ids)
     pairs: dict[str, int] = field(default_factory=dict)  # pairings by status, counts only
     latest_round: tuple[int, str] | None = None  # (number, status)
+    # Pairs at risk: (mentor, leader, days without a session); names and days, nothing else.
+    at_risk: tuple[tuple[str, str, int], ...] = ()

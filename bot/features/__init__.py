@@ -8,6 +8,7 @@ from bot.features.home.feature import FEATURE as HOME
 from bot.features.joining.feature import FEATURE as JOINING
 from bot.features.kits.feature import FEATURE as KITS
 from bot.features.notes.feature import FEATURE as NOTES
+from bot.features.nudges.feature import FEATURE as NUDGES
 from bot.features.pairings.feature import FEATURE as PAIRINGS
 from bot.features.program.feature import FEATURE as PROGRAM
 from bot.features.rounds.feature import FEATURE as ROUNDS
@@ -20,6 +21,7 @@ FEATURES: tuple[Feature, ...] = (
     FEEDBACK,
     NOTES,
     KITS,
+    NUDGES,
     PAIRINGS,
     HELP,
     HOME,

@@ -54,6 +54,10 @@ class Action(StrEnum):
     GOT_IT = "briefing_got_it"
     EDIT_KIT = "settings_edit_kit"
     ANNOUNCE = "settings_announce"
+    STILL_ON = "stalled_still_on"
+    END_STALLED = "stalled_end"
+    KEEP_ME_IN = "dormant_keep_me_in"
+    ASK_LATER = "dormant_ask_later"
     ROUND_APPROVE = "round_approve"
     ROUND_RECOMPUTE = "round_recompute"
     ROUND_DISCARD = "round_discard"
@@ -86,6 +90,7 @@ class Block(StrEnum):
     HOME_ITEMS = "home_items"
     HOME_BRIEFINGS = "home_briefings"
     HOME_PROGRESS = "home_progress"
+    HOME_AT_RISK = "home_at_risk"
     SETTINGS_EXTRAS = "settings_extras"
 
 

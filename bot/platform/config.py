@@ -15,6 +15,8 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
 from bot.domain.feedback import FeedbackTiming
+from bot.domain.nudges import Ladder
+from bot.domain.quiet import WorkingHours
 from bot.domain.sessions import DEFAULT_REMINDERS, parse_reminders
 
 SLACK_API_URL = "https://slack.com/api/"
@@ -47,6 +49,12 @@ _FIXES: dict[str, str] = {
     "FEEDBACK_DELAY_MINUTES": "use a whole number of minutes from 0 to 1440, e.g. 30",
     "FEEDBACK_REASK_HOURS": "use a whole number of hours from 1 to 336, e.g. 48",
     "FEEDBACK_EDIT_HOURS": "use a whole number of hours from 1 to 336, e.g. 24",
+    "WORKING_HOURS": "write hours like 09:00-18:00",
+    "WORKING_DAYS": "write days like mon-fri or mon,tue,wed,thu",
+    "NUDGE_FIRST_DAYS": "use a whole number of days from 1 to 90, e.g. 7",
+    "NUDGE_AFTER_SESSION_DAYS": "use a whole number of days from 1 to 180, e.g. 21",
+    "NUDGE_STEP_DAYS": "use a whole number of days from 1 to 90, e.g. 7",
+    "NUDGE_PAUSE_DAYS": "use a whole number of days from 1 to 180, e.g. 14",
     "SESSION_REMINDERS": "list offsets before a session, e.g. 24h,1h (m, h or d; "
     "5 minutes to 14 days), or off",
 }
@@ -130,6 +138,40 @@ class Settings(BaseSettings):
     feedback_edit_hours: int = Field(
         default=24, ge=1, le=336, validation_alias="FEEDBACK_EDIT_HOURS"
     )
+
+    working_hours: str = Field(default="09:00-18:00", validation_alias="WORKING_HOURS")
+    working_days: str = Field(default="mon-fri", validation_alias="WORKING_DAYS")
+    nudge_first_days: int = Field(default=7, ge=1, le=90, validation_alias="NUDGE_FIRST_DAYS")
+    nudge_after_session_days: int = Field(
+        default=21, ge=1, le=180, validation_alias="NUDGE_AFTER_SESSION_DAYS"
+    )
+    nudge_step_days: int = Field(default=7, ge=1, le=90, validation_alias="NUDGE_STEP_DAYS")
+    nudge_pause_days: int = Field(default=14, ge=1, le=180, validation_alias="NUDGE_PAUSE_DAYS")
+
+    @field_validator("working_hours")
+    @classmethod
+    def _hours(cls, value: str) -> str:
+        WorkingHours.parse(value, "mon-fri")
+        return value
+
+    @field_validator("working_days")
+    @classmethod
+    def _days(cls, value: str) -> str:
+        WorkingHours.parse("09:00-18:00", value)
+        return value
+
+    @property
+    def hours(self) -> WorkingHours:
+        return WorkingHours.parse(self.working_hours, self.working_days)
+
+    @property
+    def ladder(self) -> Ladder:
+        return Ladder(
+            first_after_intro=timedelta(days=self.nudge_first_days),
+            first_after_session=timedelta(days=self.nudge_after_session_days),
+            step=timedelta(days=self.nudge_step_days),
+            pause_after_risk=timedelta(days=self.nudge_pause_days),
+        )
 
     @property
     def feedback_timing(self) -> FeedbackTiming:

@@ -10,7 +10,10 @@ from bot.platform.feature import Feature, Job
 
 async def _plan(ctx: AppContext) -> int:
     async with ctx.sessionmaker() as session, session.begin():
-        return await service.plan(session, ctx.clock.now(), ctx.settings.feedback_timing)
+        settings = ctx.settings
+        return await service.plan(
+            session, ctx.clock.now(), settings.feedback_timing, settings.hours
+        )
 
 
 FEATURE = Feature(

@@ -23,8 +23,10 @@ from bot.domain.feedback import (
     still_editable,
 )
 from bot.domain.lifecycle import SESSION, SessionStatus
+from bot.domain.quiet import WorkingHours
 from bot.domain.sessions import SessionInfo, utc
 from bot.features.feedback import messages as msg
+from bot.features.program.quiet import open_for
 from bot.features.program.service import read_program
 from bot.features.sessions import records as sessions
 from bot.platform.actor import Actor
@@ -191,17 +193,24 @@ def _digest(body: dict[str, object]) -> str:
     return hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()[:16]
 
 
-async def plan(session: AsyncSession, now: datetime, timing: FeedbackTiming) -> int:
+async def plan(
+    session: AsyncSession,
+    now: datetime,
+    timing: FeedbackTiming,
+    hours: WorkingHours | None = None,
+) -> int:
     """Ask who should be asked now: the first question after a session, the one reminder 48
     hours later, and close what is past asking or editing. Every replica runs it; the unique
     row per person and session, and the outbox keys, make it happen once."""
-    asked = await _ask_new(session, now, timing)
-    asked += await _ask_again(session, now, timing)
+    asked = await _ask_new(session, now, timing, hours)
+    asked += await _ask_again(session, now, timing, hours)
     await _close(session, now, timing)
     return asked
 
 
-async def _ask_new(session: AsyncSession, now: datetime, timing: FeedbackTiming) -> int:
+async def _ask_new(
+    session: AsyncSession, now: datetime, timing: FeedbackTiming, hours: WorkingHours | None
+) -> int:
     earliest = now - timing.still_worth_asking - timedelta(hours=4)
     latest = now - timing.ask_after_end
     rows = (
@@ -238,12 +247,16 @@ async def _ask_new(session: AsyncSession, now: datetime, timing: FeedbackTiming)
             ):
                 continue
             body = msg.ask(info, user, again=False)
-            await send_dm(session, found.team_id, user, f"did-you-meet:{found.id}", body, now)
+            when = await open_for(session, found.team_id, [user], now, hours)
+            key = f"did-you-meet:{found.id}"
+            await send_dm(session, found.team_id, user, key, body, now, due_at=when)
             count += 1
     return count
 
 
-async def _ask_again(session: AsyncSession, now: datetime, timing: FeedbackTiming) -> int:
+async def _ask_again(
+    session: AsyncSession, now: datetime, timing: FeedbackTiming, hours: WorkingHours | None
+) -> int:
     due = (
         await session.scalars(
             select(SessionFeedback).where(
@@ -272,7 +285,8 @@ async def _ask_again(session: AsyncSession, now: datetime, timing: FeedbackTimin
         info = await sessions.info(session, found, pairing)
         body = msg.ask(info, row.user_id, again=True, met=row.met == Met.YES)
         key = f"did-you-meet-again:{row.session_id}"
-        await send_dm(session, row.team_id, row.user_id, key, body, now)
+        when = await open_for(session, row.team_id, [row.user_id], now, hours)
+        await send_dm(session, row.team_id, row.user_id, key, body, now, due_at=when)
         count += 1
     return count
 

@@ -254,6 +254,21 @@ def _own_page(
     ]
 
 
+def _at_risk(overview: Overview) -> list[Json]:
+    """Names and days without a session; nothing of what anyone answered or wrote."""
+    if not overview.at_risk:
+        return []
+    lines = [
+        f"<@{m}> & <@{ld}> · {d} days without a session"
+        for m, ld, d in overview.at_risk[:WAITING_SHOWN]
+    ]
+    more = len(overview.at_risk) - WAITING_SHOWN
+    if more > 0:
+        lines.append(f"…and {more} more")
+    head = f"*:warning: Pairs at risk ({len(overview.at_risk)})*"
+    return [section(head + "\n" + "\n".join(lines), block_id=B.HOME_AT_RISK)]
+
+
 def _admin_panel(overview: Overview) -> list[Json]:
     roles = overview.by_role
     statuses = overview.by_status
@@ -287,6 +302,7 @@ def _admin_panel(overview: Overview) -> list[Json]:
             ],
         },
         section(f"*Waiting for a match ({len(waiting)})*\n{names or 'Nobody yet.'}"),
+        *_at_risk(overview),
         actions(
             B.HOME_ADMIN_ACTIONS,
             [

@@ -4,6 +4,7 @@ admins the program at a glance (counts only)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -19,6 +20,7 @@ from bot.features.feedback import records as answers
 from bot.features.joining.records import find, to_profile
 from bot.features.kits import service as kits
 from bot.features.notes import records as notes
+from bot.features.nudges import service as nudges
 from bot.features.pairings.service import live_members, read_counts, read_my_pairings
 from bot.features.program.service import is_admin, load_program
 from bot.features.rounds.proposals import read_latest_round
@@ -49,7 +51,7 @@ async def home_page(sessionmaker: SessionMaker, clock: Clock, actor: Actor) -> H
         participant = await find(session, actor.team_id, actor.user_id)
         profile = to_profile(participant, program) if participant else None
         mine = await read_my_pairings(session, actor.team_id, actor.user_id) if profile else []
-        overview = await read_overview(session, actor.team_id) if admin else None
+        overview = await read_overview(session, actor.team_id, clock.now()) if admin else None
         booked = await sessions.for_home(session, actor.team_id, actor.user_id, clock.now())
         items = await notes.open_items(session, actor.team_id, actor.user_id) if profile else []
         fresh = await kits.new_briefings(session, actor.team_id, actor.user_id) if profile else []
@@ -71,7 +73,7 @@ def partner_of_briefing(pairings: list[MyPairing], pairing_id: int) -> str:
     return next((p.partner_id for p in pairings if p.id == pairing_id), "")
 
 
-async def read_overview(session: AsyncSession, team_id: str) -> Overview:
+async def read_overview(session: AsyncSession, team_id: str, now: datetime) -> Overview:
     roles = await session.execute(
         select(Participant.role, func.count())
         .where(Participant.team_id == team_id)
@@ -97,4 +99,7 @@ async def read_overview(session: AsyncSession, team_id: str) -> Overview:
         waiting=tuple(waiting.all()),
         pairs=await read_counts(session, team_id),
         latest_round=await read_latest_round(session, team_id),
+        at_risk=tuple(
+            (r.mentor, r.leader, r.days_quiet) for r in await nudges.at_risk(session, team_id, now)
+        ),
     )

@@ -9,7 +9,7 @@ from bot.platform.feature import Feature, Job
 
 async def _plan(ctx: AppContext) -> int:
     async with ctx.sessionmaker() as session, session.begin():
-        return await service.plan_briefings(session, ctx.clock.now())
+        return await service.plan_briefings(session, ctx.clock.now(), ctx.settings.hours)
 
 
 FEATURE = Feature(

@@ -11,9 +11,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.domain.errors import NotFound
 from bot.domain.kits import BRIEF_AHEAD, Kit, briefing_due, closest, kit_errors
 from bot.domain.lifecycle import PairingStatus, SessionStatus
+from bot.domain.quiet import WorkingHours
 from bot.domain.sessions import utc
 from bot.features.kits import messages as msg
 from bot.features.kits.library import kit_for
+from bot.features.program.quiet import open_for
 from bot.features.program.service import read_program, require_admin
 from bot.platform.actor import Actor
 from bot.platform.clock import Clock
@@ -87,7 +89,9 @@ async def save_kit(
     return {}
 
 
-async def plan_briefings(session: AsyncSession, now: datetime) -> int:
+async def plan_briefings(
+    session: AsyncSession, now: datetime, hours: WorkingHours | None = None
+) -> int:
     """Brief both members before their pair's first session: 24 hours ahead, or now when it
     is sooner. Once per person and pairing (a unique row), on every replica safely."""
     rows = (
@@ -120,7 +124,7 @@ async def plan_briefings(session: AsyncSession, now: datetime) -> int:
             continue  # only the pair's first session is briefed
         kit = await kit_for(session, found.team_id, found.topic or "")
         for user, side in ((pairing.mentor_user_id, "mentor"), (pairing.leader_user_id, "leader")):
-            sent += await _brief(session, found, pairing, user, side, kit, now)
+            sent += await _brief(session, found, pairing, user, side, kit, now, hours)
     return sent
 
 
@@ -143,6 +147,7 @@ async def _brief(
     side: str,
     kit: Kit,
     now: datetime,
+    hours: WorkingHours | None,
 ) -> int:
     values = {
         "team_id": found.team_id,
@@ -166,7 +171,9 @@ async def _brief(
         starts_at=utc(found.starts_at),
         kit=kit,
     )
-    await send_dm(session, found.team_id, user, f"briefing:{pairing.id}", body, now)
+    # Held for working hours, but never past the session itself.
+    when = min(await open_for(session, found.team_id, [user], now, hours), utc(found.starts_at))
+    await send_dm(session, found.team_id, user, f"briefing:{pairing.id}", body, now, due_at=when)
     await enqueue_homes(session, found.team_id, {user}, now)
     return 1
 

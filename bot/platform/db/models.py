@@ -96,6 +96,9 @@ class Participant(Base):
         EnumText(ParticipantStatus, 8), default=ParticipantStatus.ACTIVE
     )
     paused_until: Mapped[date | None] = mapped_column(Date)
+    # Gone quiet: when they were asked whether to stay, and their last "Keep me in".
+    dormant_asked_at: Mapped[datetime | None]
+    kept_in_at: Mapped[datetime | None]
     joined_at: Mapped[datetime]
     updated_at: Mapped[datetime]
 
@@ -258,6 +261,12 @@ class Pairing(Base):
     # The pair's group DM and the introduction in it, as Slack answered when it was posted.
     conversation_id: Mapped[str | None] = mapped_column(String(32))
     intro_ts: Mapped[str | None] = mapped_column(String(32))
+    # The stalled-pair ladder: since when the pair has been quiet in this run, the last step
+    # taken, since when the admins see it at risk, and when the ladder paused it.
+    nudge_run: Mapped[datetime | None]
+    nudge_step: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    at_risk_since: Mapped[datetime | None]
+    stalled_at: Mapped[datetime | None]
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
     ended_at: Mapped[datetime | None]

@@ -129,10 +129,13 @@ async def send_dm(
     key: str,
     body: dict[str, Any],
     now: datetime,
+    *,
+    due_at: datetime | None = None,
 ) -> bool:
     """Queue `body` for `user_id` in the caller's transaction. `key` names the message (its kind
     is the part before the first colon; the person's id completes the dedup key), and the owner
-    is the person, so that leaving cancels whatever is still on its way to them."""
+    is the person, so that leaving cancels whatever is still on its way to them. `due_at`
+    holds it (quiet hours)."""
     return await enqueue(
         session,
         OutboundMessage(
@@ -143,6 +146,7 @@ async def send_dm(
             blocks=body.get("blocks"),
             channel=user_id,
             owner=f"person:{user_id}",
+            due_at=due_at,
         ),
         now,
     )
