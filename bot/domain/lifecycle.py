@@ -37,6 +37,8 @@ class PairingStatus(StrEnum):
 class EndCause(StrEnum):
     PARTICIPANT = "participant"  # one of the two ended it (`/mentor end`)
     LEFT = "left"  # one of the two left the program
+    WRAPPED_UP = "wrapped_up"  # the pair chose to wrap up at the end of a cycle
+    CYCLE_ENDED = "cycle_ended"  # a cycle ended with no choice made in time
 
 
 class SessionStatus(StrEnum):

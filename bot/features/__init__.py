@@ -2,6 +2,7 @@
 
 The order is the order of the help's command list."""
 
+from bot.features.cycles.feature import FEATURE as CYCLES
 from bot.features.feedback.feature import FEATURE as FEEDBACK
 from bot.features.help.feature import FEATURE as HELP
 from bot.features.home.feature import FEATURE as HOME
@@ -22,6 +23,7 @@ FEATURES: tuple[Feature, ...] = (
     NOTES,
     KITS,
     NUDGES,
+    CYCLES,
     PAIRINGS,
     HELP,
     HOME,

@@ -22,6 +22,7 @@ class View(StrEnum):
     KIT = "kit_modal"
     KIT_EDIT = "kit_edit_modal"
     ANNOUNCE = "announce_modal"
+    CYCLE_SURVEY = "cycle_survey_modal"
 
 
 class Action(StrEnum):
@@ -58,6 +59,14 @@ class Action(StrEnum):
     END_STALLED = "stalled_end"
     KEEP_ME_IN = "dormant_keep_me_in"
     ASK_LATER = "dormant_ask_later"
+    CHECK_IN_WELL = "cycle_going_well"
+    CHECK_IN_OK = "cycle_ok"
+    CHECK_IN_NOT_FIT = "cycle_not_fit"
+    CYCLE_TALK = "cycle_talk_to_team"
+    CYCLE_NEW_PARTNER = "cycle_new_partner"
+    CYCLE_SURVEY = "cycle_survey"
+    ANOTHER_CYCLE = "cycle_another"
+    WRAP_UP = "cycle_wrap_up"
     ROUND_APPROVE = "round_approve"
     ROUND_RECOMPUTE = "round_recompute"
     ROUND_DISCARD = "round_discard"
@@ -146,6 +155,9 @@ class Field(StrEnum):
     EXERCISE = "exercise"
     EXPERTISE = "expertise"
     ANNOUNCE_CHANNEL = "announce_channel"
+    CONTINUE_WITH = "continue_with"
+    CHANGED = "changed"
+    RECOMMEND = "recommend"
 
 
 def numbered(action: Action, n: int) -> str:

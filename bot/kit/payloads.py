@@ -150,3 +150,10 @@ class TopicMeta(Metadata):
 
     v: int = Field(default=1, ge=1, le=1)
     topic_id: Id
+
+
+class CycleRef(ButtonValue):
+    """One cycle of a pairing (check-in, survey, another cycle or wrap up)."""
+
+    pairing_id: Id
+    cycle: int = Field(ge=1, le=1000)

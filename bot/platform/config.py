@@ -14,6 +14,7 @@ from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, Settings
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
+from bot.domain.cycles import Cycle
 from bot.domain.feedback import FeedbackTiming
 from bot.domain.nudges import Ladder
 from bot.domain.quiet import WorkingHours
@@ -55,6 +56,8 @@ _FIXES: dict[str, str] = {
     "NUDGE_AFTER_SESSION_DAYS": "use a whole number of days from 1 to 180, e.g. 21",
     "NUDGE_STEP_DAYS": "use a whole number of days from 1 to 90, e.g. 7",
     "NUDGE_PAUSE_DAYS": "use a whole number of days from 1 to 180, e.g. 14",
+    "CYCLE_WEEKS": "use a whole number of weeks from 2 to 52, e.g. 12",
+    "CYCLE_CHOOSE_DAYS": "use a whole number of days from 1 to 60, e.g. 7",
     "SESSION_REMINDERS": "list offsets before a session, e.g. 24h,1h (m, h or d; "
     "5 minutes to 14 days), or off",
 }
@@ -147,6 +150,16 @@ class Settings(BaseSettings):
     )
     nudge_step_days: int = Field(default=7, ge=1, le=90, validation_alias="NUDGE_STEP_DAYS")
     nudge_pause_days: int = Field(default=14, ge=1, le=180, validation_alias="NUDGE_PAUSE_DAYS")
+
+    cycle_weeks: int = Field(default=12, ge=2, le=52, validation_alias="CYCLE_WEEKS")
+    cycle_choose_days: int = Field(default=7, ge=1, le=60, validation_alias="CYCLE_CHOOSE_DAYS")
+
+    @property
+    def cycle(self) -> Cycle:
+        return Cycle(
+            length=timedelta(weeks=self.cycle_weeks),
+            choose_within=timedelta(days=self.cycle_choose_days),
+        )
 
     @field_validator("working_hours")
     @classmethod

@@ -17,14 +17,6 @@ PRIVATE = (
     "Your answers are private: your partner never sees them, and the program team only sees "
     "totals over enough people, never yours."
 )
-TEAM_TOLD = (
-    "I've let the program team know you'd like a word. Only that: not your answers. "
-    "Someone will reach out to you."
-)
-NO_TEAM = (
-    "This program has no program team set up in Flipside yet, so I couldn't pass it on. "
-    "Your HR or Learning & Development team can help."
-)
 
 
 def _ref(info: SessionInfo) -> str:
@@ -131,13 +123,3 @@ def question_dm(
             blocks += low_rating_offer(info)
     blocks.append(context(PRIVATE))
     return message("Thanks for your answers", blocks)
-
-
-def wants_a_word(user_id: str, partner_id: str) -> dict[str, Any]:
-    """To the program team: who would like a word, and nothing of what they answered."""
-    text = (
-        f":speech_balloon: {mention(user_id)} (paired with {mention(partner_id)}) would like a "
-        "word with the program team about their mentoring. Could you reach out to them? They "
-        "asked for this themselves; nothing they answered is shared."
-    )
-    return message(f"{mention(user_id)} would like a word with the program team", [section(text)])

@@ -27,7 +27,7 @@ from bot.domain.quiet import WorkingHours
 from bot.domain.sessions import SessionInfo, utc
 from bot.features.feedback import messages as msg
 from bot.features.program.quiet import open_for
-from bot.features.program.service import read_program
+from bot.features.program.word import ask_for_a_word
 from bot.features.sessions import records as sessions
 from bot.platform.actor import Actor
 from bot.platform.clock import Clock
@@ -348,30 +348,9 @@ async def talk_to_team(
     now = clock.now()
     async with sessionmaker() as session, session.begin():
         _, info = await _mine(session, actor, session_id)
-        program = await read_program(session, actor.team_id, now)
         partner = info.partner_of(actor.user_id).user_id
-        body = msg.wants_a_word(actor.user_id, partner)
         key = f"wants-a-word:{session_id}:{actor.user_id}"
-        admins = [a for a in program.admin_user_ids if a != actor.user_id]
-        if admins:
-            for admin in admins:
-                await send_dm(session, actor.team_id, admin, key, body, now)
-            return msg.TEAM_TOLD
-        if program.admin_channel_id:
-            await enqueue(
-                session,
-                OutboundMessage(
-                    team_id=actor.team_id,
-                    dedup_key=key,
-                    kind="wants-a-word",
-                    text=body["text"],
-                    blocks=body["blocks"],
-                    channel=program.admin_channel_id,
-                ),
-                now,
-            )
-            return msg.TEAM_TOLD
-    return msg.NO_TEAM
+        return await ask_for_a_word(session, actor.team_id, actor.user_id, partner, key, now)
 
 
 async def pairing_of(sessionmaker: SessionMaker, actor: Actor, session_id: int) -> int:

@@ -22,6 +22,7 @@ from bot.platform.clock import Clock
 from bot.platform.db.engine import SessionMaker
 from bot.platform.db.lifecycle import move
 from bot.platform.db.models import (
+    CycleAnswer,
     MentoringSession,
     OutboxMessage,
     Pairing,
@@ -32,6 +33,7 @@ from bot.platform.db.models import (
 from bot.platform.outbox import OutboundMessage, enqueue, enqueue_homes, send_dm
 
 NUDGE_KINDS = ("nudge-leader", "nudge-pair", "nudge-paused")
+IGNORED_AFTER = timedelta(days=7)  # a check-in left this long counts as ignored
 NOT_STALLED = "This pairing isn't waiting on you any more. Nothing has changed."
 
 
@@ -244,7 +246,7 @@ async def _dormant(session: AsyncSession, now: datetime, hours: WorkingHours | N
         seen = await _last_seen(session, person)
         if person.dormant_asked_at is not None and utc(person.dormant_asked_at) >= seen:
             continue
-        if not is_dormant(await _ignored_since(session, person, seen)):
+        if not is_dormant(await _ignored_since(session, person, seen, now)):
             continue
         person.dormant_asked_at = now
         when = await open_for(session, person.team_id, [person.slack_user_id], now, hours)
@@ -276,7 +278,11 @@ async def _last_seen(session: AsyncSession, person: Participant) -> datetime:
     return max(marks)
 
 
-async def _ignored_since(session: AsyncSession, person: Participant, seen: datetime) -> int:
+async def _ignored_since(
+    session: AsyncSession, person: Participant, seen: datetime, now: datetime
+) -> int:
+    """Prompts since they were last seen that went unanswered: questions that closed, nudges
+    that were sent, check-ins left for a week."""
     unanswered = await session.scalar(
         select(func.count()).where(
             SessionFeedback.team_id == person.team_id,
@@ -294,7 +300,16 @@ async def _ignored_since(session: AsyncSession, person: Participant, seen: datet
             OutboxMessage.sent_at > seen,
         )
     )
-    return int(unanswered or 0) + int(nudged or 0)
+    checked = await session.scalar(
+        select(func.count()).where(
+            CycleAnswer.team_id == person.team_id,
+            CycleAnswer.user_id == person.slack_user_id,
+            CycleAnswer.answered_at.is_(None),
+            CycleAnswer.asked_at > seen,
+            CycleAnswer.asked_at <= now - IGNORED_AFTER,
+        )
+    )
+    return int(unanswered or 0) + int(nudged or 0) + int(checked or 0)
 
 
 async def keep_me_in(sessionmaker: SessionMaker, clock: Clock, actor: Actor) -> None:

@@ -267,9 +267,33 @@ class Pairing(Base):
     nudge_step: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     at_risk_since: Mapped[datetime | None]
     stalled_at: Mapped[datetime | None]
+    # The pairing's cycle: when the current one began (its introduction, for the first).
+    cycle_number: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    cycle_started_at: Mapped[datetime | None]
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
     ended_at: Mapped[datetime | None]
+
+
+class CycleAnswer(Base):
+    """One member's mid-cycle check-in or end-of-cycle survey. `changed` stays private to its
+    author; admins only ever see aggregates."""
+
+    __tablename__ = "cycle_answers"
+    __table_args__ = (UniqueConstraint("pairing_id", "cycle_number", "user_id", "kind"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    team_id: Mapped[str] = mapped_column(TEAM_ID)
+    pairing_id: Mapped[int] = mapped_column(ForeignKey("pairings.id"))
+    cycle_number: Mapped[int] = mapped_column(Integer)
+    user_id: Mapped[str] = mapped_column(USER_ID)
+    kind: Mapped[str] = mapped_column(String(8))  # mid | end
+    asked_at: Mapped[datetime]
+    check_in: Mapped[str | None] = mapped_column(String(12))
+    continue_with: Mapped[str | None] = mapped_column(String(12))
+    changed: Mapped[str] = mapped_column(Text, default="")
+    recommend: Mapped[int | None] = mapped_column(Integer)
+    answered_at: Mapped[datetime | None]
 
 
 class SeenEvent(Base):
@@ -298,6 +322,7 @@ __all__ = [
     "ActionItem",
     "Base",
     "BlockedPerson",
+    "CycleAnswer",
     "Briefing",
     "MatchRound",
     "MentoringSession",
