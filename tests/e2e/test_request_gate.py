@@ -120,6 +120,15 @@ MALFORMED = {
     ),
     "a type nobody handles": interaction({"type": "dialog_submission", "user": USER}),
     "a command without user": urlencode({"command": "/mentor", "team_id": TEAM}).encode(),
+    "a command whose user is no Slack id": urlencode(
+        {
+            "command": "/mentor",
+            "team_id": TEAM,
+            "user_id": "<!channel>",
+            "text": "help",
+            "response_url": "https://hooks.slack.com/commands/T/1/x",
+        }
+    ).encode(),
     "a command without a response URL": urlencode(
         {"command": "/mentor", "team_id": TEAM, "user_id": MAYA, "text": "help"}
     ).encode(),

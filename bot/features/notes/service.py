@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.errors import NotAllowed, NotFound
 from bot.domain.notes import ItemOwner, NoteForm, NoteInfo, note_errors, owners_of, reminder_at
+from bot.domain.quiet import WorkingHours, next_open
 from bot.domain.sessions import local
 from bot.features.notes import messages as msg
 from bot.features.notes import records as rec
@@ -73,6 +74,7 @@ async def save(
     actor: Actor,
     to: NoteTarget,
     form: NoteForm,
+    hours: WorkingHours | None = None,
 ) -> NoteInfo | dict[str, str]:
     """Write a new note, or replace the author's own; the action items' reminders follow."""
     now = clock.now()
@@ -120,7 +122,15 @@ async def save(
             )
         await session.flush()
         for saved in note.items:
-            await _remind(session, saved, zones, partner_of=partner, author=actor.user_id, now=now)
+            await _remind(
+                session,
+                saved,
+                zones,
+                partner_of=partner,
+                author=actor.user_id,
+                now=now,
+                hours=hours,
+            )
         await enqueue_homes(session, actor.team_id, {actor.user_id, partner}, now)
         return rec.to_info(note)
 
@@ -143,15 +153,19 @@ async def _remind(
     partner_of: str,
     author: str,
     now: datetime,
+    hours: WorkingHours | None,
 ) -> None:
     """A DM to each owner at 09:00 on the due date in their own zone; still sent later that day
     by a bot that was down, never the day after."""
     if item.due_on is None:
         return
     for owner in item.owner_user_ids:
-        at = reminder_at(item.due_on, zones.get(owner, "UTC"))
+        zone_name = zones.get(owner, "UTC")
+        at = reminder_at(item.due_on, zone_name)
         if at + timedelta(hours=12) <= now:
             continue
+        if hours is not None:  # a due date on a day off: the next working morning
+            at = next_open(max(at, now), zone_name, hours)
         other = partner_of if owner == author else author
         body = msg.item_due(item.id, item.text, other)
         await enqueue(

@@ -103,7 +103,10 @@ def register(on: Listeners) -> None:
             session_id=meta.session_id if meta.note_id is None else None,
             note_id=meta.note_id,
         )
-        result = await service.save(ctx.sessionmaker, ctx.clock, r.actor, to, parse_note(r.values))
+        form = parse_note(r.values)
+        result = await service.save(
+            ctx.sessionmaker, ctx.clock, r.actor, to, form, ctx.settings.hours
+        )
         if isinstance(result, dict):
             return Answer.inline(result)
         text = (

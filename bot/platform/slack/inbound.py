@@ -24,6 +24,12 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 ResponseUrl = Annotated[str, Field(pattern=r"^https?://[^\s]+$", max_length=2048)]
 
 
+# Slack's ids, as Slack writes them: a person (U..., W... on Enterprise Grid), a workspace (T...)
+# or an organization (E...). Anything else is not from Slack, and would be sent on (users.info).
+UserId = Annotated[str, Field(pattern=r"^[UW][A-Z0-9]{2,30}$")]
+TeamId = Annotated[str, Field(pattern=r"^[TE][A-Z0-9]{2,30}$")]
+
+
 class _Loose(BaseModel):
     model_config = ConfigDict(extra="allow")
 
@@ -32,14 +38,15 @@ class Ref(_Loose):
     id: str = Field(min_length=1, max_length=64)
 
 
-class UserRef(Ref):
+class UserRef(_Loose):
+    id: UserId
     team_id: str | None = None
 
 
 class SlashCommand(_Loose):
     command: str = Field(min_length=1, max_length=64)
-    team_id: str = Field(min_length=1, max_length=64)
-    user_id: str = Field(min_length=1, max_length=64)
+    team_id: TeamId
+    user_id: UserId
     text: str = ""
     channel_id: str = ""
     trigger_id: str = ""
