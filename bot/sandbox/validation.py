@@ -198,6 +198,7 @@ class BlockKitValidator:
         resolved = find_schema_dir() if schema_dir is AUTO else schema_dir
         self.schema_dir: Path | None = None if resolved is None else Path(resolved)
         self._validators: dict[str, Draft202012Validator] = {}
+        self._seen: dict[tuple[str, str, str], tuple[str, ...]] = {}
         if self.schema_dir is not None:
             schema_file = (self.schema_dir / SCHEMA_FILE).resolve()
             if not schema_file.is_file():
@@ -225,12 +226,25 @@ class BlockKitValidator:
         return list(dict.fromkeys(problems + _view_limit_problems(view)))
 
     def _schema_problems(self, which: str, instance: object, prefix: str) -> list[str]:
+        # The same view or message is often checked again (a Home drawn twice with nothing
+        # changed); validating a big one against the schema takes tens of milliseconds.
+        try:
+            key = (which, prefix, json.dumps(instance, sort_keys=True, default=repr))
+        except (TypeError, ValueError):
+            key = None
+        if key is not None and key in self._seen:
+            return list(self._seen[key])
         validator = self._validators[which]
-        return [
+        problems = [
             _message(leaf, prefix)
             for error in validator.iter_errors(instance)
             for leaf in _leaves(error)
         ]
+        if key is not None:
+            if len(self._seen) > 4096:
+                self._seen.clear()
+            self._seen[key] = tuple(problems)
+        return problems
 
 
 def _sdk_block_problems(blocks: object, prefix: str) -> list[str]:

@@ -4,6 +4,7 @@ to someone who has gone quiet. Planned by a job from what the bot itself sees.""
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -44,20 +45,36 @@ class AtRisk:
     days_quiet: int
 
 
-async def _state(session: AsyncSession, pairing: Pairing, now: datetime) -> PairState:
+async def _activity(
+    session: AsyncSession, pairing_ids: list[int]
+) -> dict[int, tuple[list[MentoringSession], datetime | None]]:
+    """Each pairing's sessions and its latest answer about one: two queries for them all."""
+    found: dict[int, tuple[list[MentoringSession], datetime | None]] = {
+        pid: ([], None) for pid in pairing_ids
+    }
+    if not pairing_ids:
+        return found
+    rows = await session.scalars(
+        select(MentoringSession).where(MentoringSession.pairing_id.in_(pairing_ids))
+    )
+    for row in rows.all():
+        found[row.pairing_id][0].append(row)
+    answered = await session.execute(
+        select(MentoringSession.pairing_id, func.max(SessionFeedback.updated_at))
+        .join(SessionFeedback, SessionFeedback.session_id == MentoringSession.id)
+        .where(MentoringSession.pairing_id.in_(pairing_ids), SessionFeedback.met.is_not(None))
+        .group_by(MentoringSession.pairing_id)
+    )
+    for pid, latest in answered.all():
+        found[pid] = (found[pid][0], latest)
+    return found
+
+
+def _state_of(
+    pairing: Pairing, sessions: list[MentoringSession], answered: datetime | None, now: datetime
+) -> PairState:
     """What the bot saw the pair do last: their introduction, a booking or a change to one,
     an answer about a session, a held session, or a "We're still on"."""
-    sessions = (
-        await session.scalars(
-            select(MentoringSession).where(MentoringSession.pairing_id == pairing.id)
-        )
-    ).all()
-    answered = await session.scalar(
-        select(func.max(SessionFeedback.updated_at)).where(
-            SessionFeedback.session_id.in_([s.id for s in sessions]),
-            SessionFeedback.met.is_not(None),
-        )
-    )
     marks = [utc(pairing.created_at)]
     marks += [utc(s.updated_at) for s in sessions]
     held = [s for s in sessions if s.status == SessionStatus.HELD]
@@ -90,10 +107,11 @@ async def plan(
             )
         )
     ).all()
+    activity = await _activity(session, [p.id for p in pairings])
     for pairing in pairings:
         if pairing.status == PairingStatus.ENDED:
             continue
-        state = await _state(session, pairing, now)
+        state = _state_of(pairing, *activity[pairing.id], now)
         if state.done == Step.NONE and pairing.nudge_step:
             pairing.nudge_step, pairing.at_risk_since = 0, None  # they did something: reset
         if pairing.status != PairingStatus.ACTIVE:
@@ -227,89 +245,96 @@ async def at_risk(session: AsyncSession, team_id: str, now: datetime) -> list[At
         )
     ).all()
     out = []
+    activity = await _activity(session, [p.id for p in rows])
     for p in rows:
-        state = await _state(session, p, now)
+        state = _state_of(p, *activity[p.id], now)
         out.append(AtRisk(p.mentor_user_id, p.leader_user_id, (now - state.anchor).days))
     return sorted(out, key=lambda r: -r.days_quiet)
 
 
 async def _dormant(session: AsyncSession, now: datetime, hours: WorkingHours | None) -> int:
-    """Three prompts in a row ignored (questions after sessions, nudges): asked once whether
-    to stay. Nobody is ever removed automatically."""
-    asked = 0
-    people = (
-        await session.scalars(
-            select(Participant).where(Participant.status == ParticipantStatus.ACTIVE)
+    """Three prompts in a row ignored (questions after sessions, nudges, check-ins): asked once
+    whether to stay. Nobody is ever removed automatically. A handful of queries for the whole
+    program, whatever its size."""
+    since = now - timedelta(days=120)
+    prompts: dict[tuple[str, str], list[datetime]] = defaultdict(list)
+    for query in (
+        select(OutboxMessage.team_id, OutboxMessage.channel, OutboxMessage.sent_at).where(
+            OutboxMessage.kind.in_(["nudge-leader", "nudge-paused"]),
+            OutboxMessage.status == "sent",
+            OutboxMessage.sent_at > since,
+        ),
+        select(SessionFeedback.team_id, SessionFeedback.user_id, SessionFeedback.closed_at).where(
+            SessionFeedback.met.is_(None), SessionFeedback.closed_at > since
+        ),
+        select(CycleAnswer.team_id, CycleAnswer.user_id, CycleAnswer.asked_at).where(
+            CycleAnswer.answered_at.is_(None),
+            CycleAnswer.asked_at > since,
+            CycleAnswer.asked_at <= now - IGNORED_AFTER,
+        ),
+    ):
+        for team, user, at in (await session.execute(query)).all():
+            if user and at is not None:
+                prompts[(team, user)].append(utc(at))
+    if not prompts:
+        return 0
+    users = sorted({u for _, u in prompts})
+    seen = await _last_seen(session, users)
+    people = await session.scalars(
+        select(Participant).where(
+            Participant.status == ParticipantStatus.ACTIVE, Participant.slack_user_id.in_(users)
         )
-    ).all()
-    for person in people:
-        seen = await _last_seen(session, person)
-        if person.dormant_asked_at is not None and utc(person.dormant_asked_at) >= seen:
+    )
+    asked = 0
+    for person in people.all():
+        key = (person.team_id, person.slack_user_id)
+        if key not in prompts:
             continue
-        if not is_dormant(await _ignored_since(session, person, seen, now)):
+        marks = [
+            utc(person.updated_at),
+            utc(person.joined_at),
+            seen.get(key, utc(person.joined_at)),
+        ]
+        if person.kept_in_at is not None:
+            marks.append(utc(person.kept_in_at))
+        last = max(marks)
+        if person.dormant_asked_at is not None and utc(person.dormant_asked_at) >= last:
+            continue
+        if not is_dormant(sum(1 for at in prompts[key] if at > last)):
             continue
         person.dormant_asked_at = now
         when = await open_for(session, person.team_id, [person.slack_user_id], now, hours)
-        key = f"dormant:{now.timestamp():.0f}"
         body = msg.gone_quiet()
-        await send_dm(session, person.team_id, person.slack_user_id, key, body, now, due_at=when)
+        key_text = f"dormant:{now.timestamp():.0f}"
+        await send_dm(
+            session, person.team_id, person.slack_user_id, key_text, body, now, due_at=when
+        )
         asked += 1
     return asked
 
 
-async def _last_seen(session: AsyncSession, person: Participant) -> datetime:
-    user = person.slack_user_id
-    marks = [utc(person.updated_at), utc(person.joined_at)]
-    if person.kept_in_at is not None:
-        marks.append(utc(person.kept_in_at))
-    answered = await session.scalar(
-        select(func.max(SessionFeedback.updated_at)).where(
-            SessionFeedback.team_id == person.team_id,
-            SessionFeedback.user_id == user,
-            SessionFeedback.met.is_not(None),
+async def _last_seen(session: AsyncSession, users: list[str]) -> dict[tuple[str, str], datetime]:
+    """Each person's latest answer after a session or booking they made."""
+    out: dict[tuple[str, str], datetime] = {}
+    for query in (
+        select(
+            SessionFeedback.team_id, SessionFeedback.user_id, func.max(SessionFeedback.updated_at)
         )
-    )
-    booked = await session.scalar(
-        select(func.max(MentoringSession.updated_at)).where(
-            MentoringSession.team_id == person.team_id, MentoringSession.booked_by == user
+        .where(SessionFeedback.user_id.in_(users), SessionFeedback.met.is_not(None))
+        .group_by(SessionFeedback.team_id, SessionFeedback.user_id),
+        select(
+            MentoringSession.team_id,
+            MentoringSession.booked_by,
+            func.max(MentoringSession.updated_at),
         )
-    )
-    marks += [utc(m) for m in (answered, booked) if m is not None]
-    return max(marks)
-
-
-async def _ignored_since(
-    session: AsyncSession, person: Participant, seen: datetime, now: datetime
-) -> int:
-    """Prompts since they were last seen that went unanswered: questions that closed, nudges
-    that were sent, check-ins left for a week."""
-    unanswered = await session.scalar(
-        select(func.count()).where(
-            SessionFeedback.team_id == person.team_id,
-            SessionFeedback.user_id == person.slack_user_id,
-            SessionFeedback.met.is_(None),
-            SessionFeedback.closed_at > seen,
-        )
-    )
-    nudged = await session.scalar(
-        select(func.count()).where(
-            OutboxMessage.team_id == person.team_id,
-            OutboxMessage.channel == person.slack_user_id,
-            OutboxMessage.kind.in_(["nudge-leader", "nudge-paused"]),
-            OutboxMessage.status == "sent",
-            OutboxMessage.sent_at > seen,
-        )
-    )
-    checked = await session.scalar(
-        select(func.count()).where(
-            CycleAnswer.team_id == person.team_id,
-            CycleAnswer.user_id == person.slack_user_id,
-            CycleAnswer.answered_at.is_(None),
-            CycleAnswer.asked_at > seen,
-            CycleAnswer.asked_at <= now - IGNORED_AFTER,
-        )
-    )
-    return int(unanswered or 0) + int(nudged or 0) + int(checked or 0)
+        .where(MentoringSession.booked_by.in_(users))
+        .group_by(MentoringSession.team_id, MentoringSession.booked_by),
+    ):
+        for team, user, at in (await session.execute(query)).all():
+            if at is not None:
+                key = (team, user)
+                out[key] = max(out.get(key, utc(at)), utc(at))
+    return out
 
 
 async def keep_me_in(sessionmaker: SessionMaker, clock: Clock, actor: Actor) -> None:
