@@ -8,10 +8,10 @@ from bot.features.cycles import service
 from bot.features.cycles.blocks import parse_survey, survey_modal
 from bot.features.cycles.messages import not_a_good_fit
 from bot.features.pairings import service as pairings
+from bot.features.pairings.blocks import ended_notice
 from bot.kit.blocks import notice_modal
 from bot.kit.ids import Action, View
 from bot.kit.payloads import CycleRef, PairingRef
-from bot.kit.text import mention
 from bot.platform.slack.listeners import Answer, Listeners
 from bot.platform.slack.requests import Request, ViewRequest
 
@@ -61,10 +61,7 @@ def register(on: Listeners) -> None:
     async def new_partner(r: Request) -> None:
         pairing_id = r.parse(PairingRef).pairing_id
         ended = await pairings.end_pairing(ctx.sessionmaker, ctx.clock, r.actor, pairing_id)
-        await r.tell(
-            f"Done: your pairing with {mention(ended.partner_id)} has ended, kindly and with no "
-            "reason given. You stay in the pool for the next matching round."
-        )
+        await r.tell(ended_notice(ended.partner_id))
 
     @on.action(Action.CYCLE_SURVEY, title="End of cycle")
     async def survey(r: Request) -> None:

@@ -7,11 +7,11 @@ from bot.domain.feedback import FeedbackTiming, Met
 from bot.features.feedback import service
 from bot.features.feedback.blocks import parse_poll, poll_modal, thanks_modal
 from bot.features.pairings import service as pairings
+from bot.features.pairings.blocks import ended_notice
 from bot.features.sessions import service as sessions
 from bot.features.sessions.blocks import booking_modal
 from bot.kit.ids import Action, View
 from bot.kit.payloads import BookingMeta, PollMeta, SessionRef
-from bot.kit.text import mention
 from bot.platform.slack.listeners import Answer, Listeners
 from bot.platform.slack.requests import Request, ViewRequest
 
@@ -75,8 +75,4 @@ def register(on: Listeners) -> None:
         session_id = r.parse(SessionRef).session_id
         pairing_id = await service.pairing_of(ctx.sessionmaker, r.actor, session_id)
         ended = await pairings.end_pairing(ctx.sessionmaker, ctx.clock, r.actor, pairing_id)
-        await r.tell(
-            f"Done: your pairing with {mention(ended.partner_id)} has ended, and they've been "
-            "told kindly, with no reason given. You stay in the program, and I'll look for a "
-            "new partner for you in the next matching round."
-        )
+        await r.tell(ended_notice(ended.partner_id))

@@ -9,6 +9,7 @@ from bot.domain.nudges import ASK_LATER
 from bot.features.joining import service as joining
 from bot.features.nudges import service
 from bot.features.pairings import service as pairings
+from bot.features.pairings.blocks import ended_notice
 from bot.kit.ids import Action
 from bot.kit.payloads import PairingRef
 from bot.kit.text import day, mention
@@ -34,10 +35,7 @@ def register(on: Listeners) -> None:
             ctx.sessionmaker, r.actor, r.parse(PairingRef).pairing_id
         )
         ended = await pairings.end_pairing(ctx.sessionmaker, ctx.clock, r.actor, pairing_id)
-        await r.tell(
-            f"Done: your pairing with {mention(ended.partner_id)} has ended, kindly and with no "
-            "reason given. You stay in the pool for the next matching round."
-        )
+        await r.tell(ended_notice(ended.partner_id))
 
     @on.action(Action.KEEP_ME_IN, title="Keep me in")
     async def keep(r: Request) -> None:
