@@ -171,6 +171,8 @@ async def test_a_twelve_week_cycle_for_fifty_pairs(
         if day == 14:
             left_at = clock.now()
             await joining.leave(sm, clock, actor(leader(LEAVER)))
+        if day % 2 and day % 14 != 1:
+            continue  # the planners look every other day, and on every day something happened
         await plan_all(bot, clock, hours, copies)
         await dispatch(bot, clock)
         await _answer_everything_for(bot, clock, ids)
