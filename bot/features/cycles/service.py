@@ -5,6 +5,7 @@ table; every message is keyed by pair, step and cycle, so it goes out once."""
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -18,13 +19,14 @@ from bot.features.cycles import messages as msg
 from bot.features.program.quiet import open_for
 from bot.features.program.word import ask_for_a_word
 from bot.features.sessions import service as sessions
+from bot.features.sessions.deliveries import post_to_pair
 from bot.platform.actor import Actor
 from bot.platform.clock import Clock
 from bot.platform.db.dialect import insert_ignore
 from bot.platform.db.engine import SessionMaker
 from bot.platform.db.lifecycle import move
 from bot.platform.db.models import CycleAnswer, Pairing
-from bot.platform.outbox import OutboundMessage, cancel, enqueue, enqueue_homes, send_dm
+from bot.platform.outbox import cancel, enqueue_homes, send_dm
 
 STALE = "That was about an earlier cycle, or a pairing that isn't yours. Nothing has changed."
 ANSWERS = CycleAnswer.__table__
@@ -106,7 +108,7 @@ async def _to_pair(
     session: AsyncSession,
     pairing: Pairing,
     key: str,
-    body: dict[str, object],
+    body: dict[str, Any],
     now: datetime,
     hours: WorkingHours | None,
 ) -> int:
@@ -114,25 +116,9 @@ async def _to_pair(
     when = await open_for(
         session, pairing.team_id, members, now, hours, leader=pairing.leader_user_id
     )
-    target = (
-        {"channel": pairing.conversation_id}
-        if pairing.conversation_id
-        else {"users": tuple(members)}
-    )
-    inserted = await enqueue(
-        session,
-        OutboundMessage(
-            team_id=pairing.team_id,
-            dedup_key=key,
-            kind=key.split(":", 1)[0],
-            text=str(body["text"]),
-            blocks=body.get("blocks"),  # type: ignore[arg-type]
-            due_at=when,
-            **target,
-        ),
-        now,
-    )
-    return int(inserted)
+    # Not owned by the pairing: an ending's message must go out after its other ones are
+    # taken back.
+    return int(await post_to_pair(session, pairing, key, body, now, owner=None, due_at=when))
 
 
 async def _mine(session: AsyncSession, actor: Actor, pairing_id: int, cycle: int | None) -> Pairing:

@@ -18,6 +18,8 @@ from bot.domain.quiet import WorkingHours
 from bot.domain.sessions import utc
 from bot.features.nudges import messages as msg
 from bot.features.program.quiet import open_for
+from bot.features.program.service import read_program
+from bot.features.sessions.deliveries import post_to_pair
 from bot.platform.actor import Actor
 from bot.platform.clock import Clock
 from bot.platform.db.engine import SessionMaker
@@ -29,9 +31,8 @@ from bot.platform.db.models import (
     Pairing,
     Participant,
     SessionFeedback,
-    WorkspaceSettings,
 )
-from bot.platform.outbox import OutboundMessage, enqueue, enqueue_homes, send_dm
+from bot.platform.outbox import enqueue_homes, send_dm
 
 NUDGE_KINDS = ("nudge-leader", "nudge-pair", "nudge-paused")
 IGNORED_AFTER = timedelta(days=7)  # a check-in left this long counts as ignored
@@ -144,28 +145,11 @@ async def _take(
     elif step == Step.NUDGE_PAIR:
         body = msg.nudge_pair(pairing.id, leader)
         when = await open_for(session, team, [mentor, leader], now, hours, leader=leader)
-        target = (
-            {"channel": pairing.conversation_id}
-            if pairing.conversation_id
-            else {"users": (mentor, leader)}
-        )
-        await enqueue(
-            session,
-            OutboundMessage(
-                team_id=team,
-                dedup_key=f"nudge-pair:{key}",
-                kind="nudge-pair",
-                text=body["text"],
-                blocks=body["blocks"],
-                owner=f"pairing:{pairing.id}",
-                due_at=when,
-                **target,
-            ),
-            now,
-        )
+        await post_to_pair(session, pairing, f"nudge-pair:{key}", body, now, due_at=when)
     elif step == Step.AT_RISK:
         pairing.at_risk_since = now
-        await enqueue_homes(session, team, set(await _admins(session, team)), now)
+        program = await read_program(session, team, now)
+        await enqueue_homes(session, team, set(program.admin_user_ids), now)
     elif step == Step.PAUSED:
         if await move(
             session,
@@ -182,11 +166,6 @@ async def _take(
                 body = msg.paused(pairing.id, partner, days)
                 await send_dm(session, team, person, f"nudge-paused:{key}", body, now, due_at=when)
             await enqueue_homes(session, team, {mentor, leader}, now)
-
-
-async def _admins(session: AsyncSession, team_id: str) -> list[str]:
-    found = await session.get(WorkspaceSettings, team_id)
-    return list(found.admin_user_ids or []) if found else []
 
 
 async def still_on(sessionmaker: SessionMaker, clock: Clock, actor: Actor, pairing_id: int) -> str:
