@@ -14,6 +14,7 @@ from bot.features.pairings.feature import FEATURE as PAIRINGS
 from bot.features.program.feature import FEATURE as PROGRAM
 from bot.features.rounds.feature import FEATURE as ROUNDS
 from bot.features.sessions.feature import FEATURE as SESSIONS
+from bot.features.summaries.feature import FEATURE as SUMMARIES
 from bot.platform.feature import Feature
 
 FEATURES: tuple[Feature, ...] = (
@@ -28,6 +29,7 @@ FEATURES: tuple[Feature, ...] = (
     HELP,
     HOME,
     ROUNDS,
+    SUMMARIES,
     PROGRAM,
 )
 

@@ -71,6 +71,8 @@ class Action(StrEnum):
     ROUND_RECOMPUTE = "round_recompute"
     ROUND_DISCARD = "round_discard"
     ROUND_DROP_PAIR = "round_drop_pair"
+    POST_SUMMARY = "summary_post"
+    EXPORT_CSV = "summary_export_csv"
 
 
 class Block(StrEnum):
@@ -101,6 +103,14 @@ class Block(StrEnum):
     HOME_PROGRESS = "home_progress"
     HOME_AT_RISK = "home_at_risk"
     SETTINGS_EXTRAS = "settings_extras"
+    SUMMARY_PEOPLE = "summary_people"
+    SUMMARY_PAIRS = "summary_pairs"
+    SUMMARY_POLLS = "summary_polls"
+    SUMMARY_TOPICS = "summary_topics"
+    SUMMARY_AT_RISK = "summary_at_risk"
+    SUMMARY_DELIVERY = "summary_delivery"
+    HOME_SUMMARY = "home_summary"
+    HOME_SUMMARY_ACTIONS = "home_summary_actions"
 
 
 class Field(StrEnum):

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from datetime import timedelta
 from pathlib import Path
 from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dotenv import dotenv_values
 from pydantic import Field, ValidationError, field_validator
@@ -17,8 +18,10 @@ from sqlalchemy.exc import ArgumentError
 from bot.domain.cycles import Cycle
 from bot.domain.feedback import FeedbackTiming
 from bot.domain.nudges import Ladder
+from bot.domain.privacy import K_DEFAULT, K_MAX, K_MIN
 from bot.domain.quiet import WorkingHours
 from bot.domain.sessions import DEFAULT_REMINDERS, parse_reminders
+from bot.domain.summary import Digest
 
 SLACK_API_URL = "https://slack.com/api/"
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./flipside.db"
@@ -58,6 +61,10 @@ _FIXES: dict[str, str] = {
     "NUDGE_PAUSE_DAYS": "use a whole number of days from 1 to 180, e.g. 14",
     "CYCLE_WEEKS": "use a whole number of weeks from 2 to 52, e.g. 12",
     "CYCLE_CHOOSE_DAYS": "use a whole number of days from 1 to 60, e.g. 7",
+    "SUMMARY_MIN_GROUP_SIZE": "use a whole number of people from 3 to 25, e.g. 5",
+    "DIGEST_WEEKLY": "use on or off",
+    "PROGRAM_TIMEZONE": "use an IANA time zone name such as Europe/Berlin or UTC",
+    "DIGEST_LATE_HOURS": "use a whole number of hours from 1 to 144, e.g. 48",
     "SESSION_REMINDERS": "list offsets before a session, e.g. 24h,1h (m, h or d; "
     "5 minutes to 14 days), or off",
 }
@@ -153,6 +160,30 @@ class Settings(BaseSettings):
 
     cycle_weeks: int = Field(default=12, ge=2, le=52, validation_alias="CYCLE_WEEKS")
     cycle_choose_days: int = Field(default=7, ge=1, le=60, validation_alias="CYCLE_CHOOSE_DAYS")
+
+    summary_min_group_size: int = Field(
+        default=K_DEFAULT, ge=K_MIN, le=K_MAX, validation_alias="SUMMARY_MIN_GROUP_SIZE"
+    )
+    digest_weekly: bool = Field(default=True, validation_alias="DIGEST_WEEKLY")
+    program_timezone: str = Field(default="UTC", validation_alias="PROGRAM_TIMEZONE")
+    digest_late_hours: int = Field(default=48, ge=1, le=144, validation_alias="DIGEST_LATE_HOURS")
+
+    @field_validator("program_timezone")
+    @classmethod
+    def _zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError("not a time zone") from exc
+        return value
+
+    @property
+    def digest(self) -> Digest:
+        return Digest(
+            enabled=self.digest_weekly,
+            zone=self.program_timezone,
+            late=timedelta(hours=self.digest_late_hours),
+        )
 
     @property
     def cycle(self) -> Cycle:

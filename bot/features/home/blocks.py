@@ -9,8 +9,10 @@ from bot.domain.pairing import MyPairing, Side
 from bot.domain.profile import Profile
 from bot.domain.program import Overview
 from bot.domain.sessions import SessionInfo
+from bot.domain.summary import Summary
 from bot.features.joining.messages import summary_lines
 from bot.features.sessions.messages import session_buttons, when
+from bot.features.summaries.messages import glance
 from bot.kit.blocks import Json, actions, button, context, divider, header, md, plain, section
 from bot.kit.ids import Action, numbered
 from bot.kit.ids import Block as B
@@ -32,6 +34,7 @@ def home_view(
     items: list[ActionItemInfo] | None = None,
     briefings: list[NewBriefing] | None = None,
     progress: Progress | None = None,
+    summary: Summary | None = None,
 ) -> Json:
     blocks = [header("Flipside reverse mentoring")]
     if profile:
@@ -42,6 +45,7 @@ def home_view(
         blocks += _welcome(user_id)
     if overview is not None:
         blocks += _admin_panel(overview)
+        blocks += glance(summary)
     return {"type": "home", "blocks": blocks[:100]}
 
 

@@ -16,6 +16,7 @@ from bot.domain.pairing import MyPairing
 from bot.domain.profile import Profile
 from bot.domain.program import Overview
 from bot.domain.sessions import SessionInfo
+from bot.domain.summary import Summary
 from bot.features.feedback import records as answers
 from bot.features.joining.records import find, to_profile
 from bot.features.kits import service as kits
@@ -25,6 +26,8 @@ from bot.features.pairings.service import live_members, read_counts, read_my_pai
 from bot.features.program.service import is_admin, load_program
 from bot.features.rounds.proposals import read_latest_round
 from bot.features.sessions import records as sessions
+from bot.features.summaries import service as summaries
+from bot.features.summaries.service import Options
 from bot.platform.actor import Actor
 from bot.platform.clock import Clock
 from bot.platform.db.engine import SessionMaker
@@ -42,11 +45,19 @@ class HomePage:
     items: list[ActionItemInfo] = field(default_factory=list)  # their open action items
     briefings: list[NewBriefing] = field(default_factory=list)  # not yet "Got it"
     progress: Progress | None = None  # theirs alone
+    summary: Summary | None = None  # the program's last 30 days, for program admins only
 
 
-async def home_page(sessionmaker: SessionMaker, clock: Clock, actor: Actor) -> HomePage:
+async def home_page(
+    sessionmaker: SessionMaker, clock: Clock, actor: Actor, figures: Options | None = None
+) -> HomePage:
     program = await load_program(sessionmaker, clock, actor.team_id)
     admin = await is_admin(sessionmaker, actor)
+    glance = (
+        await summaries.read_summary(sessionmaker, clock, actor, "30d", figures)
+        if admin and figures
+        else None
+    )
     async with sessionmaker() as session:
         participant = await find(session, actor.team_id, actor.user_id)
         profile = to_profile(participant, program) if participant else None
@@ -66,6 +77,7 @@ async def home_page(sessionmaker: SessionMaker, clock: Clock, actor: Actor) -> H
         items,
         briefed,
         mine_progress if profile else None,
+        glance,
     )
 
 

@@ -10,6 +10,7 @@ from slack_sdk.errors import SlackApiError
 from bot.domain.profile import USER_ID
 from bot.features.home.blocks import home_view
 from bot.features.home.service import home_page
+from bot.features.summaries.service import Options
 from bot.kit.blocks import Json
 from bot.platform.context import AppContext
 from bot.platform.outbox import HomeRenderer
@@ -21,8 +22,11 @@ GONE = {"user_not_found", "account_inactive", "user_disabled"}
 
 
 def renderer(ctx: AppContext) -> HomeRenderer:
+    figures = Options(k=ctx.settings.summary_min_group_size, cycle_weeks=ctx.settings.cycle_weeks)
+
     async def render(team_id: str, user_id: str) -> Json:
-        page = await home_page(ctx.sessionmaker, ctx.clock, actor_for(ctx, team_id, user_id))
+        actor = actor_for(ctx, team_id, user_id)
+        page = await home_page(ctx.sessionmaker, ctx.clock, actor, figures)
         return home_view(
             page.user_id,
             page.profile,
@@ -32,6 +36,7 @@ def renderer(ctx: AppContext) -> HomeRenderer:
             page.items,
             page.briefings,
             page.progress,
+            page.summary,
         )
 
     return render

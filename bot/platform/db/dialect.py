@@ -1,10 +1,10 @@
-"""The one place that knows PostgreSQL and SQLite spell `INSERT ... ON CONFLICT` apart."""
+"""The one place that knows PostgreSQL and SQLite spell things apart (`ON CONFLICT`, dates)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Table
+from sqlalchemy import Integer, Table, cast, func
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -18,3 +18,11 @@ async def insert_ignore(
     stmt = insert(table).values(**values).on_conflict_do_nothing(index_elements=conflict)
     result = await session.execute(stmt)
     return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+def week_number(column: Any, origin: int, dialect: str) -> Any:
+    """Whole weeks from `origin` (epoch seconds) to a datetime column, in SQL."""
+    if dialect == "postgresql":
+        return func.floor((func.extract("epoch", column) - origin) / 604800)
+    seconds = cast(func.strftime("%s", column), Integer)
+    return (seconds - origin) // 604800
