@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import insert
+from sqlalchemy import func, insert, select, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.domain.program import DEFAULT_SENIORITY_LEVELS, DEFAULT_TOPICS
@@ -39,10 +39,26 @@ class Program:
     polls: int
 
 
-async def _put(engine: AsyncEngine, table: Any, rows: list[dict[str, Any]]) -> None:
+async def _put(engine: AsyncEngine, table: Any, rows: list[dict[str, Any]]) -> list[int]:
+    """Insert in chunks (executemany, no RETURNING: SQLite would then insert row by row);
+    the new rows' ids, in the order of `rows`, follow the table's largest, so several programs
+    can share one database. PostgreSQL's sequence is moved past them afterwards."""
+    ids: list[int] = []
+    if "id" in table.c:
+        async with engine.begin() as conn:
+            base = int(await conn.scalar(select(func.max(table.c.id))) or 0)
+        ids = list(range(base + 1, base + 1 + len(rows)))
+        for row, row_id in zip(rows, ids, strict=True):
+            row["id"] = row_id
     for i in range(0, len(rows), CHUNK):
         async with engine.begin() as conn:
             await conn.execute(insert(table), rows[i : i + CHUNK])
+    if ids and engine.dialect.name == "postgresql":
+        async with engine.begin() as conn:
+            await conn.execute(
+                text(f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), {ids[-1]})")
+            )
+    return ids
 
 
 def user(team: str, i: int) -> str:
@@ -106,7 +122,6 @@ async def build(
         joined = year_ago + timedelta(days=rng.uniform(0, 330))
         participants.append(
             {
-                "id": i + 1,
                 "team_id": team_id,
                 "slack_user_id": user(team_id, i),
                 "display_name": f"Person {i}",
@@ -125,13 +140,15 @@ async def build(
             direction = "share" if mentor else "learn"
             topics.append(
                 {
-                    "participant_id": i + 1,
+                    "participant_id": i,  # the position, replaced by the row's id below
                     "topic_id": topic,
                     "direction": direction,
                     "team_id": team_id,
                 }
             )
-    await _put(engine, Participant.__table__, participants)
+    ids = await _put(engine, Participant.__table__, participants)
+    for row in topics:
+        row["participant_id"] = ids[row["participant_id"]]
     await _put(engine, ParticipantTopic.__table__, topics)
     pairings = []
     for p in range(people // 2):
@@ -140,7 +157,6 @@ async def build(
         ended = roll < 0.1
         pairings.append(
             {
-                "id": p + 1,
                 "team_id": team_id,
                 "round_id": round_id,
                 "mentor_user_id": user(team_id, 2 * p),
@@ -156,7 +172,10 @@ async def build(
                 "ended_at": created + timedelta(days=20) if ended else None,
             }
         )
-    await _put(engine, Pairing.__table__, pairings)
+    for pairing, pairing_id in zip(
+        pairings, await _put(engine, Pairing.__table__, pairings), strict=True
+    ):
+        pairing["id"] = pairing_id
     session_rows, polls = [], []
     for s in range(sessions):
         pairing = pairings[s % len(pairings)] if pairings else None
@@ -169,7 +188,6 @@ async def build(
         status = "booked" if start > now else ("held" if roll < 0.85 else "missed")
         session_rows.append(
             {
-                "id": s + 1,
                 "team_id": team_id,
                 "pairing_id": pairing["id"],
                 "starts_at": start,
@@ -178,7 +196,7 @@ async def build(
                 "agenda": "",
                 "place": "",
                 "status": status,
-                "calendar_uid": f"{team_id}-{s}@bench",
+                "calendar_uid": f"{team_id}-{s}@bench",  # unique across workspaces
                 "sequence": 0,
                 "booked_by": pairing["mentor_user_id"],
                 "booked_via": f"V{s}",
@@ -195,7 +213,7 @@ async def build(
             polls.append(
                 {
                     "team_id": team_id,
-                    "session_id": s + 1,
+                    "session_id": len(session_rows) - 1,  # the position, as above
                     "user_id": pairing[who],
                     "side": side,
                     "asked_at": asked,
@@ -207,7 +225,9 @@ async def build(
                     "updated_at": asked,
                 }
             )
-    await _put(engine, MentoringSession.__table__, session_rows)
+    session_ids = await _put(engine, MentoringSession.__table__, session_rows)
+    for row in polls:
+        row["session_id"] = session_ids[row["session_id"]]
     await _put(engine, SessionFeedback.__table__, polls)
     sent = [
         {

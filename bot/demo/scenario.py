@@ -12,6 +12,7 @@ from bot.demo import scenes_kits as kits
 from bot.demo import scenes_matching as matching
 from bot.demo import scenes_nudges as nudges
 from bot.demo import scenes_sessions as sessions
+from bot.demo import scenes_summaries as summaries
 from bot.demo.run import Demo
 
 Scene = Callable[[Demo], Awaitable[None]]
@@ -30,4 +31,5 @@ SCENES: list[Scene] = [
     sessions.maya_reschedules,
     *after.SCENES,
     *nudges.SCENES,
+    *summaries.SCENES,
 ]

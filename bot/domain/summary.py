@@ -166,31 +166,31 @@ class Aggregates:
     weeks: tuple[Week, ...] = ()
 
 
+FORMATS = {"count": "{:.0f}", "rating": "{:.1f}", "percent": "{:.0%}"}
+
+
 @dataclass(frozen=True)
 class Figure:
     """One line of the summary: what it shows, and its change against the previous period."""
 
     shown: Shown
     change: float | None = None
-    percent: bool = False
+    kind: str = "count"  # count | rating | percent
 
     def text(self) -> str:
-        fmt = "{:.0%}" if self.percent else "{:.1f}"
-        if not self.shown.hidden and float(self.shown.value or 0).is_integer() and not self.percent:
-            fmt = "{:.0f}"
-        out = self.shown.text(fmt)
+        out = self.shown.text(FORMATS[self.kind])
         if self.change is not None:
-            out += f" ({_signed(self.change, self.percent)})"
+            out += f" ({_signed(self.change, self.kind)})"
         return out
 
 
-def _signed(change: float, percent: bool) -> str:
-    if percent:
+def _signed(change: float, kind: str) -> str:
+    if kind == "percent":
         points = round(change * 100)
         return f"{points:+d} {'pt' if abs(points) == 1 else 'pts'}" if points else "no change"
     if abs(change) < 0.05:
         return "no change"
-    return f"{change:+.0f}" if float(change).is_integer() else f"{change:+.1f}"
+    return f"{change:+.1f}" if kind == "rating" else f"{change:+.0f}"
 
 
 @dataclass(frozen=True)
@@ -234,8 +234,8 @@ def _count(now: int, before: int | None) -> Figure:
     return Figure(Shown(now, now), None if before is None else now - before)
 
 
-def _private(now: Shown, before: Shown | None, percent: bool = False) -> Figure:
-    return Figure(now, None if before is None else trend(now, before), percent)
+def _private(now: Shown, before: Shown | None, kind: str = "rating") -> Figure:
+    return Figure(now, None if before is None else trend(now, before), kind)
 
 
 def _share(met: int, live: int, people: int, k: int) -> Shown:
@@ -280,11 +280,11 @@ def summarise(a: Aggregates, k: int) -> Summary:
         ended_early=_count(now.ended_early, before.ended_early if before else None),
         held=_count(now.held, before.held if before else None),
         upcoming=a.upcoming,
-        share_met=_private(share_now, share_before, percent=True),
+        share_met=_private(share_now, share_before, "percent"),
         response_rate=_private(
             _response(now.polls, k),
             _response(before.polls, k) if before else None,
-            percent=True,
+            "percent",
         ),
         value_to_leaders=_private(
             _rating(now.polls.to_leaders, k),

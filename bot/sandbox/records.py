@@ -131,6 +131,7 @@ class StoredFile:
     title: str = ""
     content: bytes | None = None
     channels: list[str] = field(default_factory=list)
+    alt_txt: str = ""  # what a screen reader says of an image (files.getUploadURLExternal)
 
     def to_api(self, bot_user_id: str) -> JSON:
         """The `file` object of files.completeUploadExternal (and of a message's `files`)."""

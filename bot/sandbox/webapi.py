@@ -284,7 +284,10 @@ class WebApi:
         if not filename or length < 0:
             raise SlackError("invalid_arguments")
         file_id = f"F0SB{next(self._file_seq):06d}"
-        self.s.files[file_id] = StoredFile(file_id, filename, length)
+        alt = arg_str(args, "alt_txt")
+        if len(alt) > 1000:  # Slack's limit for alt text
+            raise SlackError("invalid_arguments")
+        self.s.files[file_id] = StoredFile(file_id, filename, length, alt_txt=alt)
         return {"upload_url": f"{self.s.base_url}/upload/{file_id}", "file_id": file_id}
 
     def files_complete_upload(self, args: JSON) -> JSON:

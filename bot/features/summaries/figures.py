@@ -53,6 +53,8 @@ async def aggregates(
     period: Period,
     weeks_from: date,
     at_risk: tuple[tuple[str, str, int], ...],
+    *,
+    weekly_polls: bool = False,
 ) -> Aggregates:
     """Every figure for `period` and the one before it, and week by week from `weeks_from`."""
     now = period.end
@@ -71,7 +73,7 @@ async def aggregates(
     held, upcoming = await records.sessions(session, team_id, windows, now)
     polls = await records.feedback(session, team_id, windows)
     delivery, waiting = await records.delivery(session, team_id, windows)
-    confidence = [await records.confidence(session, team_id, w) for w in windows]
+    confidence = await records.confidence(session, team_id, windows)
 
     def window(i: int) -> Window:
         live = pairs.live(windows[i])
@@ -90,7 +92,8 @@ async def aggregates(
 
     weekly_joined = await records.joined_by_week(session, team_id, weeks)
     weekly_held = await records.sessions_by_week(session, team_id, weeks, now)
-    weekly_polls = await records.feedback_by_week(session, team_id, weeks)
+    # Week by week polls are for the CSV only: the chart does without them.
+    by_week = await records.feedback_by_week(session, team_id, weeks) if weekly_polls else {}
     week_rows = []
     for i in range(weeks.count):
         live = pairs.live(weeks.window(i))
@@ -103,7 +106,7 @@ async def aggregates(
                 met_pairs=met,
                 pair_people=pairs.people(live),
                 joined=weekly_joined.get(i, 0),
-                polls=weekly_polls.get(i, Polls()),
+                polls=by_week.get(i, Polls()),
             )
         )
     statuses = [r.status for r in pairs.rows]

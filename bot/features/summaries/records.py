@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy import and_, case, distinct, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from bot.domain.delivery import Status
 from bot.domain.feedback import Met
@@ -235,43 +236,55 @@ async def feedback_by_week(session: AsyncSession, team_id: str, weeks: Weeks) ->
     return {int(w): _polls(cols) for w, *cols in rows.all()}
 
 
-async def confidence(session: AsyncSession, team_id: str, window: Period) -> Confidence:
-    """Reverse mentors with a confidence answer in the window: the mean of their first answer
-    ever and of their latest, one statement with window functions."""
+async def confidence(
+    session: AsyncSession, team_id: str, windows: Sequence[Period]
+) -> list[Confidence]:
+    """For each window, the reverse mentors with a confidence answer in it: the mean of their
+    first answer ever and of their latest in the window. One statement: each mentor's first and
+    latest times by GROUP BY (an index holds them in order), then their answers at those times."""
+
+    def mine(alias: Any) -> tuple[Any, ...]:
+        return (alias.team_id == team_id, alias.side == MENTOR, alias.confidence.is_not(None))
+
     f = SessionFeedback
-    ranked = (
+    per = (
         select(
             f.user_id,
-            f.confidence,
-            f.answered_at,
-            func.row_number()
-            .over(partition_by=f.user_id, order_by=(f.answered_at, f.id))
-            .label("first"),
-            func.row_number()
-            .over(partition_by=f.user_id, order_by=(f.answered_at.desc(), f.id.desc()))
-            .label("latest"),
+            func.min(f.answered_at).label("first_at"),
+            *(
+                func.max(case((_within(f.answered_at, w), f.answered_at))).label(f"last_{i}")
+                for i, w in enumerate(windows)
+            ),
         )
-        .where(
-            f.team_id == team_id,
-            f.side == MENTOR,
-            f.confidence.is_not(None),
-            f.answered_at < window.end,
-        )
-        .cte("ranked")
+        .where(*mine(f), f.answered_at < windows[0].end)
+        .group_by(f.user_id)
+        .cte("per")
     )
-    recent = select(ranked.c.user_id).where(ranked.c.latest == 1)
-    if window.start is not None:
-        recent = recent.where(ranked.c.answered_at >= window.start)
-    row = (
-        await session.execute(
-            select(
-                func.count(distinct(ranked.c.user_id)),
-                func.avg(case((ranked.c.first == 1, ranked.c.confidence))),
-                func.avg(case((ranked.c.latest == 1, ranked.c.confidence))),
-            ).where(ranked.c.user_id.in_(recent))
+
+    def answer_at(alias: Any, at: Any) -> Any:
+        return and_(alias.user_id == per.c.user_id, alias.answered_at == at, *mine(alias))
+
+    first = aliased(SessionFeedback, name="first")
+    lasts = [aliased(SessionFeedback, name=f"latest_{i}") for i in range(len(windows))]
+    query = select(
+        *(
+            col
+            for i, last in enumerate(lasts)
+            for col in (
+                func.count(per.c[f"last_{i}"]),
+                func.avg(case((per.c[f"last_{i}"].is_not(None), first.confidence))),
+                func.avg(last.confidence),
+            )
         )
-    ).one()
-    return Confidence(int(row[0] or 0), float(row[1] or 0), float(row[2] or 0))
+    ).select_from(per.join(first, answer_at(first, per.c.first_at)))
+    for i, last in enumerate(lasts):
+        query = query.outerjoin(last, answer_at(last, per.c[f"last_{i}"]))
+    query = query.where(or_(*(per.c[f"last_{i}"].is_not(None) for i in range(len(windows)))))
+    row = (await session.execute(query)).one()
+    return [
+        Confidence(int(row[3 * i] or 0), float(row[3 * i + 1] or 0), float(row[3 * i + 2] or 0))
+        for i in range(len(windows))
+    ]
 
 
 async def delivery(

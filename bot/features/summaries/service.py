@@ -45,13 +45,15 @@ class Options:
     cycle_weeks: int
 
 
-async def _compute(
+async def compute(
     sessionmaker: SessionMaker,
     clock: Clock,
     team_id: str,
     period_name: str,
     opts: Options,
     weeks_from: date | None = None,
+    *,
+    weekly_polls: bool = False,
 ) -> Summary:
     now = clock.now()
     program = await load_program(sessionmaker, clock, team_id)
@@ -60,7 +62,9 @@ async def _compute(
     async with sessionmaker() as session:
         risk = await nudges.at_risk(session, team_id, now)
         named = tuple((r.mentor, r.leader, r.days_quiet) for r in risk)
-        found = await figures.aggregates(session, team_id, program, window, first, named)
+        found = await figures.aggregates(
+            session, team_id, program, window, first, named, weekly_polls=weekly_polls
+        )
     return summarise(found, opts.k)
 
 
@@ -68,7 +72,7 @@ async def read_summary(
     sessionmaker: SessionMaker, clock: Clock, actor: Actor, period_name: str, opts: Options
 ) -> Summary:
     await require_admin(sessionmaker, actor, ADMINS_ONLY)
-    return await _compute(sessionmaker, clock, actor.team_id, period_name, opts)
+    return await compute(sessionmaker, clock, actor.team_id, period_name, opts)
 
 
 async def admin_channel(sessionmaker: SessionMaker, clock: Clock, team_id: str) -> str | None:
@@ -159,7 +163,9 @@ async def export(
     first = (
         window.start.date() if window.start else await _first_week(sessionmaker, actor.team_id, now)
     )
-    summary = await _compute(sessionmaker, clock, actor.team_id, period_name, opts, first)
+    summary = await compute(
+        sessionmaker, clock, actor.team_id, period_name, opts, first, weekly_polls=True
+    )
     data = weekly_csv(summary.weeks, opts.k)
     name = f"flipside-weeks-{period_name}-{now:%Y-%m-%d}.csv"
     message = OutboundMessage(
@@ -204,7 +210,7 @@ async def plan_digests(
     for key, (team, channel) in keys.items():
         if key in done:
             continue
-        summary = await _compute(sessionmaker, clock, team, DIGEST_PERIOD, opts)
+        summary = await compute(sessionmaker, clock, team, DIGEST_PERIOD, opts)
         png = await render(summary)
         late = at + digest.late
         if await post(

@@ -38,7 +38,8 @@ class MentoringSession(Base):
         CheckConstraint("status IN ('booked', 'cancelled', 'held', 'missed')", name="status"),
         CheckConstraint("minutes BETWEEN 15 AND 240", name="minutes"),
         Index("ix_sessions_team_pairing", "team_id", "pairing_id"),
-        Index("ix_sessions_team_start", "team_id", "starts_at"),
+        # Covers the summary's counts (held, met, upcoming) by time, without reading the rows.
+        Index("ix_sessions_summary", "team_id", "starts_at", "status", "pairing_id"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -80,7 +81,25 @@ class SessionFeedback(Base):
         CheckConstraint("value BETWEEN 1 AND 5", name="value"),
         CheckConstraint("confidence BETWEEN 1 AND 5", name="confidence"),
         CheckConstraint("shared_back IN ('yes', 'a_little', 'not_this_time')", name="shared_back"),
-        Index("ix_session_feedback_team_asked", "team_id", "asked_at"),
+        # Cover the summary's poll figures and each mentor's first and latest confidence.
+        Index(
+            "ix_session_feedback_summary",
+            "team_id",
+            "asked_at",
+            "side",
+            "met",
+            "answered_at",
+            "value",
+            "user_id",
+        ),
+        Index(
+            "ix_session_feedback_confidence",
+            "team_id",
+            "side",
+            "user_id",
+            "answered_at",
+            "confidence",
+        ),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
