@@ -83,8 +83,8 @@ async def run(url: str, label: str) -> None:
             seconds = await median_time(summary)
             statements: list[str] = []
 
-            def seen(*args: Any) -> None:
-                statements.append(args[2])
+            def seen(*args: Any, into: list[str] = statements) -> None:
+                into.append(args[2])
 
             event.listen(engine.sync_engine, "before_cursor_execute", seen)
             tracemalloc.start()

@@ -238,15 +238,16 @@ def _private(now: Shown, before: Shown | None, kind: str = "rating") -> Figure:
     return Figure(now, None if before is None else trend(now, before), kind)
 
 
-def _share(met: int, live: int, people: int, k: int) -> Shown:
+def share_met(met: int, live: int, people: int, k: int) -> Shown:
+    """The share of pairs that met: a figure about the people in those pairs."""
     return figure(met / live if live else 0.0, people, k)
 
 
-def _rating(r: Rating, k: int) -> Shown:
+def rating(r: Rating, k: int) -> Shown:
     return figure(round(r.average, 1), r.people, k)
 
 
-def _response(p: Polls, k: int) -> Shown:
+def response_rate(p: Polls, k: int) -> Shown:
     return figure(p.answered / p.asked if p.asked else 0.0, p.people, k)
 
 
@@ -254,9 +255,9 @@ def summarise(a: Aggregates, k: int) -> Summary:
     """The aggregates as an admin may read them, under a minimum group size of K people."""
     now, before = a.now, a.before
 
-    share_now = _share(now.met_pairs, now.live_pairs, now.pair_people, k)
+    share_now = share_met(now.met_pairs, now.live_pairs, now.pair_people, k)
     share_before = (
-        _share(before.met_pairs, before.live_pairs, before.pair_people, k) if before else None
+        share_met(before.met_pairs, before.live_pairs, before.pair_people, k) if before else None
     )
     confidence = now.confidence
     demand = breakdown(a.demand, k)
@@ -282,17 +283,17 @@ def summarise(a: Aggregates, k: int) -> Summary:
         upcoming=a.upcoming,
         share_met=_private(share_now, share_before, "percent"),
         response_rate=_private(
-            _response(now.polls, k),
-            _response(before.polls, k) if before else None,
+            response_rate(now.polls, k),
+            response_rate(before.polls, k) if before else None,
             "percent",
         ),
         value_to_leaders=_private(
-            _rating(now.polls.to_leaders, k),
-            _rating(before.polls.to_leaders, k) if before else None,
+            rating(now.polls.to_leaders, k),
+            rating(before.polls.to_leaders, k) if before else None,
         ),
         value_to_mentors=_private(
-            _rating(now.polls.to_mentors, k),
-            _rating(before.polls.to_mentors, k) if before else None,
+            rating(now.polls.to_mentors, k),
+            rating(before.polls.to_mentors, k) if before else None,
         ),
         confidence_first=figure(round(confidence.first, 1), confidence.people, k),
         confidence_latest=_private(

@@ -11,8 +11,8 @@ import csv
 import io
 from collections.abc import Iterable, Sequence
 
-from bot.domain.privacy import Shown, figure
-from bot.domain.summary import Rating, Week
+from bot.domain.privacy import Shown
+from bot.domain.summary import Week, rating, response_rate, share_met
 
 HEADER = (
     "week_starting",
@@ -38,25 +38,16 @@ def _cell(shown: Shown, fmt: str) -> str:
     return "" if shown.value is None else fmt.format(shown.value)
 
 
-def _rating(r: Rating, k: int) -> Shown:
-    return figure(round(r.average, 1), r.people, k)
-
-
 def week_row(week: Week, k: int) -> list[str]:
     polls = week.polls
     private = {
         "share_of_pairs_that_met": (
-            figure(
-                week.met_pairs / week.live_pairs if week.live_pairs else 0.0, week.pair_people, k
-            ),
+            share_met(week.met_pairs, week.live_pairs, week.pair_people, k),
             "{:.2f}",
         ),
-        "poll_response_rate": (
-            figure(polls.answered / polls.asked if polls.asked else 0.0, polls.people, k),
-            "{:.2f}",
-        ),
-        "value_to_leaders_avg": (_rating(polls.to_leaders, k), "{:.1f}"),
-        "value_to_reverse_mentors_avg": (_rating(polls.to_mentors, k), "{:.1f}"),
+        "poll_response_rate": (response_rate(polls, k), "{:.2f}"),
+        "value_to_leaders_avg": (rating(polls.to_leaders, k), "{:.1f}"),
+        "value_to_reverse_mentors_avg": (rating(polls.to_mentors, k), "{:.1f}"),
     }
     hidden = [name for name, (shown, _) in private.items() if shown.hidden]
     cells = {name: _cell(shown, fmt) for name, (shown, fmt) in private.items()}

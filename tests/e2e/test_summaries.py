@@ -186,3 +186,14 @@ async def test_a_bot_down_all_monday_sends_the_digest_late_once_and_skips_a_week
         "digest:T0FLIPSIDE:2026-W03",
         "digest:T0FLIPSIDE:2026-W03:chart",
     ]
+
+
+async def test_a_summary_the_admin_channel_refuses_is_explained_to_the_admin_by_dm(
+    slack: SlackDriver, standin: SlackStandIn, bot: LocalServer, clock: FakeClock, pair: Pairing
+) -> None:
+    members = standin.workspace.channels[ADMIN_CHANNEL].members
+    members.remove(standin.workspace.bot_user_id)  # somebody removed the bot from the channel
+    await ask(slack, bot, clock, "admin summary", channel_id=ADMIN_CHANNEL)
+    assert not any("Program summary" in m.text for m in posts_in(standin, ADMIN_CHANNEL))
+    (told,) = [m for m in dms(standin, ADMIN) if "couldn't post the program summary" in m.text]
+    assert "/invite @Flipside" in told.text

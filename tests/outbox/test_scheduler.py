@@ -65,7 +65,8 @@ async def test_jobs_have_explicit_ids_and_safe_options(
             aps = runtime.scheduler._aps
             assert aps is not None
             jobs = {job.id: job for job in aps.get_jobs()}
-            features = {"feedback-plan", "kits-plan", "nudges-plan", "cycles-plan", ROUNDS_JOB}
+            features = {"feedback-plan", "kits-plan", "nudges-plan", "cycles-plan", "digest-plan"}
+            features.add(ROUNDS_JOB)
             assert set(jobs) == {PLAN_JOB, DISPATCH_JOB, REAP_JOB, HEARTBEAT_JOB} | features
             for job in jobs.values():
                 assert job.coalesce is True

@@ -17,8 +17,8 @@ import tempfile
 import textwrap
 import threading
 
-from bot.domain.privacy import TOO_FEW, figure
-from bot.domain.summary import Summary
+from bot.domain.privacy import TOO_FEW
+from bot.domain.summary import Summary, share_met
 
 BLUE, ORANGE, GREEN, GREY = "#0072B2", "#E69F00", "#009E73", "#777777"
 _ONE_AT_A_TIME = threading.Lock()
@@ -34,9 +34,8 @@ def _share_met(summary: Summary) -> list[float]:
     """Each week's share of pairs that met, or NaN (a gap in the line) under K people."""
     out = []
     for w in summary.weeks:
-        share = w.met_pairs / w.live_pairs if w.live_pairs else 0.0
-        shown = figure(share * 100, w.pair_people, summary.k)
-        out.append(math.nan if shown.value is None else shown.value)
+        shown = share_met(w.met_pairs, w.live_pairs, w.pair_people, summary.k)
+        out.append(math.nan if shown.value is None else shown.value * 100)
     return out
 
 

@@ -20,5 +20,6 @@ FEATURE = Feature(
     name="summaries",
     listeners=slack.register,
     commands=slack.COMMANDS,
+    on_dead=(service.on_dead_letter,),
     jobs=(Job(DIGEST_JOB, lambda ctx: ctx.settings.plan_interval, _plan),),
 )

@@ -93,6 +93,7 @@ def summary_message(s: Summary, *, weekly: bool = False) -> Json:
     ]
     pairs = [
         _field("Active pairs", str(s.active_pairs)),
+        _field("Pairs during the period", s.live_pairs.text()),
         _field("Pairs on a break", str(s.paused_pairs)),
         _field("Pairs ended early", s.ended_early.text()),
         _field("Sessions held", s.held.text()),

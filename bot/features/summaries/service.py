@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.delivery import Action
 from bot.domain.summary import (
@@ -29,9 +30,10 @@ from bot.platform.actor import Actor
 from bot.platform.clock import Clock
 from bot.platform.db.engine import SessionMaker
 from bot.platform.db.models import OutboxMessage, Participant, WorkspaceSettings
-from bot.platform.outbox import OutboundMessage, Upload, enqueue
+from bot.platform.outbox import DeadLetter, OutboundMessage, Upload, enqueue, send_dm
 
 log = logging.getLogger("bot.summaries")
+UNREACHABLE = frozenset({"not_in_channel", "channel_not_found", "is_archived"})
 ADMINS_ONLY = "Sorry, summaries are for the program team."
 MAX_EXPORT_WEEKS = 520
 Render = Callable[[Summary], Awaitable[bytes]]
@@ -115,14 +117,23 @@ async def post(
     key: str,
     weekly: bool = False,
     expires_at: datetime | None = None,
+    asked_by: str | None = None,
 ) -> bool:
-    """The summary, then its chart, in `channel`; once per key. True if this call queued it."""
+    """The summary, then its chart, in `channel`; once per key. True if this call queued it.
+    `asked_by` is told by DM if the channel refuses it (see `on_dead_letter`)."""
     body = messages.summary_message(summary, weekly=weekly)
     now = clock.now()
     async with sessionmaker() as session, session.begin():
         text, blocks = body["text"], body["blocks"]
         message = OutboundMessage(
-            team_id, key, "summary", text, blocks, channel=channel, expires_at=expires_at
+            team_id,
+            key,
+            "summary",
+            text,
+            blocks,
+            channel=channel,
+            expires_at=expires_at,
+            owner=f"admin:{asked_by}" if asked_by else None,
         )
         if not await enqueue(session, message, now):
             return False
@@ -227,3 +238,24 @@ async def plan_digests(
             log.info("weekly digest queued", extra={"team": team, "week": week})
             queued += 1
     return queued
+
+
+async def on_dead_letter(session: AsyncSession, dead: DeadLetter) -> None:
+    """Dead-letter hook: a summary or digest the admin channel refused (the bot was never
+    invited, or the channel is gone) is not lost in silence: whoever asked, or else the listed
+    admins, get a DM saying why and how to fix it."""
+    if dead.kind != "summary" or dead.error not in UNREACHABLE or not dead.channel:
+        return
+    owner = dead.owner or ""
+    asked = owner.removeprefix("admin:") if owner.startswith("admin:") else ""
+    ws = await session.get(WorkspaceSettings, dead.team_id)
+    admins = [asked] if asked else list(ws.admin_user_ids if ws else [])
+    if dead.error == "not_in_channel":
+        fix = "I'm not a member: type `/invite @Flipside` there."
+    else:
+        fix = "that channel is archived or gone: pick another in `/mentor admin settings`."
+    text = f"I couldn't post the program summary in <#{dead.channel}>: {fix}"
+    for admin in admins:
+        if admin and admin != dead.channel:
+            key = f"summary-refused:{dead.dedup_key}"
+            await send_dm(session, dead.team_id, admin, key, {"text": text}, dead.at)

@@ -50,6 +50,7 @@ async def _post(ctx: AppContext, r: Request | CommandRequest, name: str, channel
         png,
         channel=channel,
         key=f"summary:{_key(r.trigger_id)}",
+        asked_by=r.actor.user_id,
     )
 
 
