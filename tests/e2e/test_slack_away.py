@@ -3,12 +3,19 @@ never into a 500, and a submit saves nothing half-way."""
 
 from __future__ import annotations
 
+import logging
+from urllib.parse import urlencode
+
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.platform.local import LocalServer
+from bot.platform.slack.requests import TRIGGER_GONE
 from bot.sandbox import SandboxUser, SlackDriver, SlackStandIn
-from tests.e2e.flows import AI, answers, open_modal, participants, replies
+from bot.sandbox.signing import FORM
+from tests.e2e.flows import AI, answers, open_modal, participants, replies, wait_for_reply
+
+MAYA = "U01MAYA"
 
 NEWCOMER = "U09NEWBIE"  # joins the workspace after the bot started: not in its people cache
 
@@ -64,3 +71,17 @@ async def test_a_slow_slack_is_a_try_again_not_a_late_answer(
     result = await slack.submit(newcomer, values=answers(modal, share=[AI]))
     assert result.status == 200 and result.errors
     assert await participants(engine) == []
+
+
+async def test_a_trigger_slack_no_longer_honours_is_a_try_again_not_a_failure(
+    slack: SlackDriver, standin: SlackStandIn, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Found by the attack properties: a command whose trigger_id Slack refuses (forged, used
+    already or over 3 seconds old) was logged as a failure with an error code for the person."""
+    fields = slack._command_form(MAYA, standin.open_dm(MAYA), "/mentor", "join")
+    fields["trigger_id"] = "1111.2222.forged"
+    with caplog.at_level(logging.ERROR):
+        result = await slack._send(urlencode(fields).encode(), FORM)
+        assert result.status == 200
+        await wait_for_reply(standin, MAYA, TRIGGER_GONE)
+    assert not [r for r in caplog.records if r.getMessage() == "listener failed"]

@@ -9,8 +9,10 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from slack_bolt.async_app import AsyncAck, AsyncRespond
+from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.domain.errors import UserFacingError
 from bot.kit.blocks import Json, notice_modal
 from bot.kit.payloads import ButtonValue, Metadata
 from bot.kit.state import Values
@@ -26,6 +28,19 @@ M = TypeVar("M", bound=Metadata)
 TAMPERED = "That button doesn't look right. Open the message again and retry."
 STALE = "This form is out of date. Close it and open it again."
 SLACK_AWAY = "I couldn't reach Slack just now, so nothing was saved. Please try again in a moment."
+TRIGGER_GONE = "Slack didn't let me open that window in time. Please try again."
+# What views.open/push answer for a trigger that is unknown, used already or over 3 s old.
+TRIGGER_ERRORS = frozenset({"invalid_trigger_id", "expired_trigger_id", "exchanged_trigger_id"})
+
+
+async def _open_view(opener: Any, trigger_id: str, view: Json) -> None:
+    """Open a modal; a trigger Slack no longer honours is the person's to retry, not a bug."""
+    try:
+        await opener(trigger_id=trigger_id, view=view)
+    except SlackApiError as exc:
+        if exc.response.get("error") in TRIGGER_ERRORS:
+            raise UserFacingError(TRIGGER_GONE) from exc
+        raise
 
 
 def oops(correlation: str) -> str:
@@ -88,9 +103,9 @@ class Request:
             log.info("no trigger to open a modal with")
             return
         if self.container == "modal":
-            await self.client.views_push(trigger_id=self.trigger_id, view=view)
+            await _open_view(self.client.views_push, self.trigger_id, view)
         else:
-            await self.client.views_open(trigger_id=self.trigger_id, view=view)
+            await _open_view(self.client.views_open, self.trigger_id, view)
 
     async def publish_home(self, user_id: str | None = None) -> None:
         """Draw someone's Home now, rather than through the outbox (for one who just left, whose
@@ -106,7 +121,10 @@ class Request:
         if self.respond is not None and self.body.get("response_url"):
             await self.respond(text=text[:3000], response_type="ephemeral", replace_original=False)
         elif self.trigger_id is not None:
-            await self.open(notice_modal(self.title, text))
+            try:
+                await self.open(notice_modal(self.title, text))
+            except UserFacingError:  # the trigger is gone: there is nowhere left to say it
+                log.info("user-facing answer with no trigger left", extra={"answer": text[:200]})
         else:
             log.info("user-facing answer with nowhere to say it", extra={"answer": text[:200]})
 
@@ -177,4 +195,4 @@ class CommandRequest:
             await self.respond(text=text[:3000], response_type="ephemeral", replace_original=False)
 
     async def open(self, view: Json) -> None:
-        await self.client.views_open(trigger_id=self.trigger_id, view=view)
+        await _open_view(self.client.views_open, self.trigger_id, view)
