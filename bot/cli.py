@@ -25,6 +25,11 @@ def _parser() -> argparse.ArgumentParser:
     outbox.add_argument("--errors", type=int, default=10, help="how many recent errors to list")
     demo = sub.add_parser("demo", help="play a scripted scenario against a local Slack stand-in")
     demo.add_argument("--quiet", action="store_true", help="print only the summary")
+    demo.add_argument(
+        "--socket-mode",
+        action="store_true",
+        help="Slack talks to the bot over a Socket Mode connection instead of HTTP",
+    )
     return parser
 
 
@@ -48,7 +53,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "demo":
             from bot.demo import run_demo
 
-            return int(asyncio.run(run_demo(quiet=args.quiet)))
+            return int(asyncio.run(run_demo(quiet=args.quiet, socket_mode=args.socket_mode)))
     except ConfigError as exc:
         print(f"mentor-bot: {exc}", file=sys.stderr)
         return 2

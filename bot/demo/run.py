@@ -39,10 +39,18 @@ class ShiftedClock:
 class Demo:
     """What each scene works with: the stand-in, a driver playing Slack, the running bot."""
 
-    def __init__(self, standin: SlackStandIn, settings: Settings, show: Transcript) -> None:
+    def __init__(
+        self,
+        standin: SlackStandIn,
+        settings: Settings,
+        show: Transcript,
+        *,
+        socket_mode: bool = False,
+    ) -> None:
         self.standin = standin
         self.settings = settings
         self.show = show
+        self.socket_mode = socket_mode  # Slack's requests over the bot's own socket
         self.clock = ShiftedClock()
         self.runtime: Runtime | None = None
         self._server: LocalServer | None = None
@@ -62,9 +70,9 @@ class Demo:
         """Start a bot process's worth: engine, app, HTTP server, scheduler."""
         self.runtime = Runtime.build(self.settings, clock=self.clock)
         await self.runtime.migrate()
-        self._server = await LocalServer(self.runtime).__aenter__()
+        self._server = await LocalServer(self.runtime, socket_mode=self.socket_mode).__aenter__()
         self._slack = await SlackDriver(
-            self.standin, self._server.events_url, SIGNING_SECRET
+            self.standin, self._server.events_url, SIGNING_SECRET, socket_mode=self.socket_mode
         ).__aenter__()
 
     async def stop_bot(self) -> None:
@@ -78,9 +86,11 @@ class Demo:
         self._slack, self._server, self.runtime = None, None, None
 
 
-def demo_settings(standin: SlackStandIn, database: Path) -> Settings:
+def demo_settings(standin: SlackStandIn, database: Path, *, socket_mode: bool = False) -> Settings:
+    app_token = {"SLACK_APP_TOKEN": standin.socket.app_token} if socket_mode else {}
     return load_settings(
         {
+            **app_token,
             "SLACK_BOT_TOKEN": standin.bot_token,
             "SLACK_SIGNING_SECRET": SIGNING_SECRET,
             "SLACK_API_URL": standin.api_url,
@@ -94,7 +104,7 @@ def demo_settings(standin: SlackStandIn, database: Path) -> Settings:
     )
 
 
-async def run_demo(*, quiet: bool = False) -> int:
+async def run_demo(*, quiet: bool = False, socket_mode: bool = False) -> int:
     from bot.demo.scenario import SCENES
 
     configure_logging("ERROR")
@@ -103,10 +113,12 @@ async def run_demo(*, quiet: bool = False) -> int:
     with tempfile.TemporaryDirectory(prefix="flipside-demo-") as tmp:
         async with SlackStandIn(demo_workspace()) as standin:
             show = Transcript(standin, write=write)
-            demo = Demo(standin, demo_settings(standin, Path(tmp) / "demo.db"), show)
+            settings = demo_settings(standin, Path(tmp) / "demo.db", socket_mode=socket_mode)
+            demo = Demo(standin, settings, show, socket_mode=socket_mode)
             await demo.start_bot()
             try:
-                show.title("Flipside demo: Acme Corp's reverse-mentoring program")
+                how = " (Socket Mode)" if socket_mode else ""
+                show.title(f"Flipside demo: Acme Corp's reverse-mentoring program{how}")
                 for scene in SCENES:
                     await scene(demo)
                 show.flush()

@@ -22,6 +22,7 @@ SCENES: list[Scene] = [
     basics.the_home_tab,
     basics.a_direct_message,
     basics.forged_requests,
+    basics.slack_rotates_the_connection,
     delivery.delivery_survives_a_restart,
     *joining.SCENES,
     *matching.SCENES,

@@ -62,11 +62,47 @@ async def a_direct_message(demo: Demo) -> None:
 async def forged_requests(demo: Demo) -> None:
     demo.show.scene(
         "Only Slack can talk to the bot",
-        "Someone replays a captured request with a bad signature, then an old one.",
+        "Someone posts a made-up request to the bot's address."
+        if demo.socket_mode
+        else "Someone replays a captured request with a bad signature, then an old one.",
     )
+    if demo.socket_mode:
+        await _no_http_door(demo)
+        return
     forged = await demo.slack.command(MAYA, "help", signature="v0=" + "0" * 64)
     stale = await demo.slack.command(MAYA, "help", timestamp=int(time.time()) - 600)
     demo.show.note(
         f"Forged signature answered {forged.status}, ten-minute-old request answered "
         f"{stale.status}; neither reached the bot."
     )
+
+
+async def _no_http_door(demo: Demo) -> None:
+    """In Socket Mode Slack's requests come over the connection the bot opened with its app
+    token; the HTTP side answers /healthz and nothing else."""
+    body = b"command=%2Fmentor&text=help"
+    headers = {"Content-Type": "application/x-www-form-urlencoded", "X-Slack-Signature": "v0=0"}
+    posted = await demo.slack.raw(body, headers)
+    demo.show.note(
+        f"In Socket Mode a POST to /slack/events answered {posted.status}: there is no HTTP door "
+        "for Slack's requests; they come over the bot's own connection, opened with its app token."
+    )
+
+
+async def slack_rotates_the_connection(demo: Demo) -> None:
+    """Socket Mode only: Slack asks the bot to reconnect, then the network drops."""
+    if not demo.socket_mode:
+        return
+    demo.show.scene(
+        "Slack rotates the connection, then the network drops",
+        "Slack sends `disconnect` (refresh_requested) from time to time; the bot opens a new "
+        "connection. A dropped connection is noticed and reopened too, and a request Slack "
+        "could not deliver meanwhile is delivered again: answered once.",
+    )
+    opened = demo.standin.socket.opened
+    await demo.standin.socket.disconnect("refresh_requested")
+    await demo.standin.wait_for(lambda: demo.standin.socket.opened > opened, within=15)
+    demo.standin.socket.drop()
+    demo.show.action(MAYA, "types `/mentor help` while the bot is reconnecting")
+    await demo.slack.command(MAYA, "help")
+    demo.show.note(f"Connections opened so far: {demo.standin.socket.opened}.")

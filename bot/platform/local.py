@@ -15,13 +15,22 @@ from bot.platform.web.server import bind_loopback, make_server
 
 
 class LocalServer:
-    def __init__(self, runtime: Runtime, *, scheduler: bool = True) -> None:
+    """With `socket_mode`, Slack's requests come over a Socket Mode connection the bot opens
+    (SLACK_APP_TOKEN) and the HTTP side serves only /healthz, as `mentor-bot serve` does."""
+
+    def __init__(
+        self, runtime: Runtime, *, scheduler: bool = True, socket_mode: bool = False
+    ) -> None:
         self.runtime = runtime
         self._sock: socket.socket = bind_loopback()
         self._server: uvicorn.Server = make_server(
-            runtime.asgi(scheduler=scheduler), host="127.0.0.1", port=0, handle_signals=False
+            runtime.asgi(scheduler=scheduler, events=not socket_mode),
+            host="127.0.0.1",
+            port=0,
+            handle_signals=False,
         )
         self._task: asyncio.Task[None] | None = None
+        self.socket = runtime.socket_handler() if socket_mode else None
 
     @property
     def url(self) -> str:
@@ -38,6 +47,8 @@ class LocalServer:
             if self._task.done():
                 self._task.result()
             await asyncio.sleep(0.01)
+        if self.socket is not None:
+            await self.socket.connect_async()  # type: ignore[no-untyped-call]
         return self
 
     async def __aexit__(
@@ -46,6 +57,8 @@ class LocalServer:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
+        if self.socket is not None:
+            await self.socket.close_async()  # type: ignore[no-untyped-call]
         self._server.should_exit = True
         if self._task is not None:
             with contextlib.suppress(asyncio.CancelledError):

@@ -10,7 +10,6 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncApp
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.orm import Session
@@ -27,6 +26,7 @@ from bot.platform.outbox.enqueue import ENQUEUED
 from bot.platform.scheduler import Intervals, ScheduledJob, Scheduler
 from bot.platform.slack.app import build_app, build_client
 from bot.platform.slack.people import People
+from bot.platform.slack.socket_mode import CheckedSocketModeHandler
 from bot.platform.web.asgi import FlipsideASGI
 from bot.platform.web.server import make_server
 
@@ -113,6 +113,10 @@ class Runtime:
             on_shutdown=[self.stop_background] if scheduler else [],
         )
 
+    def socket_handler(self) -> CheckedSocketModeHandler:
+        """Socket Mode's connection (SLACK_APP_TOKEN), its payloads checked like HTTP bodies."""
+        return CheckedSocketModeHandler(self.app, self.settings.slack_app_token)
+
     async def start_background(self) -> None:
         await self.sender.start()
         await self.warm_people()
@@ -195,7 +199,7 @@ async def serve(settings: Settings) -> int:
 async def _serve_socket_mode(runtime: Runtime) -> None:
     """Events over the socket; HTTP only for /healthz. uvicorn's SIGTERM handling ends both."""
     settings = runtime.settings
-    handler = AsyncSocketModeHandler(runtime.app, settings.slack_app_token)
+    handler = runtime.socket_handler()
     await handler.connect_async()  # type: ignore[no-untyped-call]
     log.info("connected in Socket Mode", extra={"health_port": settings.port})
     health = runtime.asgi(events=False)

@@ -14,7 +14,7 @@ import secrets
 import time
 from collections.abc import Mapping
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import parse_qs, urlencode
 
 import httpx
 
@@ -25,6 +25,18 @@ from bot.sandbox.server import SlackStandIn
 from bot.sandbox.signing import FORM, DriverResult, Outcome, SignedSender
 
 __all__ = ["FORM", "DriverResult", "Outcome", "SlackDriver"]
+
+
+def envelope_of(body: bytes, content_type: str) -> tuple[str, JSON]:
+    """What Slack would put in a Socket Mode envelope for an HTTP body: a command's fields, an
+    interaction's payload, an event callback."""
+    text = body.decode("utf-8")
+    if content_type == FORM:
+        form = {k: v[-1] for k, v in parse_qs(text, keep_blank_values=True).items()}
+        if "payload" in form:
+            return "interactive", json.loads(form["payload"])
+        return "slash_commands", dict(form)
+    return "events_api", json.loads(text)
 
 
 class SlackDriver(SignedSender, Payloads):
@@ -38,12 +50,41 @@ class SlackDriver(SignedSender, Payloads):
         *,
         http: httpx.AsyncClient | None = None,
         verification_token: str = "sandbox-verification-token",
+        socket_mode: bool = False,
     ) -> None:
         super().__init__(app_url, signing_secret, http=http)
         self.standin = standin
+        # Socket Mode: the same payloads go to the app as envelopes over its socket, and the
+        # ack's payload comes back as the answer an HTTP response would have carried.
+        self.socket_mode = socket_mode
         self.verification_token = verification_token
         self.team_id = standin.workspace.team_id
         self._event_seq = itertools.count(1)
+
+    async def _send(
+        self,
+        body: bytes,
+        content_type: str,
+        *,
+        timestamp: int | None = None,
+        signature: str | None = None,
+        retry_num: int | None = None,
+        retry_reason: str = "http_timeout",
+    ) -> DriverResult:
+        if not self.socket_mode:
+            return await super()._send(
+                body,
+                content_type,
+                timestamp=timestamp,
+                signature=signature,
+                retry_num=retry_num,
+                retry_reason=retry_reason,
+            )
+        kind, payload = envelope_of(body, content_type)
+        answer = await self.standin.socket.deliver(kind, payload)
+        if answer is None:
+            return DriverResult(504, None, "no ack")
+        return DriverResult(200, answer or None, json.dumps(answer) if answer else "")
 
     # -- slash commands ------------------------------------------------------------------------
 

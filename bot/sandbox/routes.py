@@ -46,6 +46,7 @@ class Routes:
         app.router.add_route("*", "/api/{method}", self.api)
         app.router.add_post("/upload/{file_id}", self.upload)
         app.router.add_post("/response/{rid}", self.response)
+        app.router.add_get("/link/", self.standin.socket.handle)
         return app
 
     async def api(self, request: web.Request) -> web.Response:
@@ -68,6 +69,10 @@ class Routes:
             if fault is not None and fault.kind == "server_error":
                 status = fault.status
                 raise SlackError("internal_error" if fault.status == 500 else "service_unavailable")
+            if method == "apps.connections.open":  # the one method of the app-level token
+                body = {"ok": True, **s.socket.open_url(token)}
+                s.calls.append(ApiCall(method, args, body, time.time(), status))
+                return web.json_response(body, status=status, headers=headers)
             if not token:
                 raise SlackError("not_authed")
             if token != s.bot_token:

@@ -37,6 +37,7 @@ from bot.sandbox.records import (
     with_ids,
 )
 from bot.sandbox.routes import Routes
+from bot.sandbox.socket_mode import SocketModeServer
 from bot.sandbox.validation import BlockKitValidator
 from bot.sandbox.workspace import Workspace
 
@@ -49,10 +50,12 @@ class SlackStandIn:
         workspace: Workspace,
         *,
         bot_token: str = "xoxb-sandbox-token",
+        app_token: str = "xapp-1-sandbox-token",
         validator: BlockKitValidator | None = None,
     ) -> None:
         self.workspace = workspace
         self.bot_token = bot_token
+        self.socket = SocketModeServer(self, app_token)
         self.validator = validator if validator is not None else BlockKitValidator()
         self.faults = Faults()
         self.calls: list[ApiCall] = []
@@ -88,6 +91,7 @@ class SlackStandIn:
         await web.SockSite(self._runner, sock).start()
 
     async def stop(self) -> None:
+        self.socket.drop()
         if self._runner is not None:
             await self._runner.cleanup()
         self._runner, self._port = None, None
