@@ -9,6 +9,12 @@ import pytest
 from bot.platform.config import DEFAULT_DATABASE_URL, SLACK_API_URL, ConfigError, load_settings
 
 VALID = {"SLACK_BOT_TOKEN": "xoxb-1-2-abc", "SLACK_SIGNING_SECRET": "s3cret"}
+OAUTH = {"SLACK_CLIENT_ID": "1.2", "SLACK_CLIENT_SECRET": "x", "SLACK_SIGNING_SECRET": "s3cret"}
+
+
+def test_many_workspaces_need_the_client_credentials_and_no_bot_token() -> None:
+    settings = load_settings(OAUTH, env_file=None)
+    assert settings.oauth and not settings.slack_bot_token and not settings.socket_mode
 
 
 def test_defaults() -> None:
@@ -67,8 +73,12 @@ def test_dotenv_is_read_and_the_environment_wins(tmp_path: Path) -> None:
         ({**VALID, "MATCH_WEIGHT_LEVEL_GAP": "1e39"}, "MATCH_WEIGHT_LEVEL_GAP is invalid"),
         (
             {**VALID, "SLACK_CLIENT_ID": "1.2", "SLACK_CLIENT_SECRET": "x"},
-            "SLACK_CLIENT_ID and SLACK_CLIENT_SECRET are set",
+            "SLACK_BOT_TOKEN is set with SLACK_CLIENT_ID and SLACK_CLIENT_SECRET",
         ),
+        ({**OAUTH, "SLACK_CLIENT_SECRET": ""}, "SLACK_CLIENT_SECRET is not set"),
+        ({**OAUTH, "SLACK_APP_TOKEN": "xapp-1-A"}, "SLACK_APP_TOKEN is set with"),
+        ({"SLACK_CLIENT_ID": "1.2", "SLACK_CLIENT_SECRET": "x"}, "SLACK_SIGNING_SECRET is not"),
+        ({**OAUTH, "SLACK_REDIRECT_URI": "flipside/redirect"}, "SLACK_REDIRECT_URI is invalid"),
     ],
 )
 def test_bad_settings_name_the_problem_in_one_line(env: dict[str, str], names: str) -> None:

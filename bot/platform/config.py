@@ -61,6 +61,12 @@ _FIXES: dict[str, str] = {
     "NUDGE_PAUSE_DAYS": "use a whole number of days from 1 to 180, e.g. 14",
     "CYCLE_WEEKS": "use a whole number of weeks from 2 to 52, e.g. 12",
     "CYCLE_CHOOSE_DAYS": "use a whole number of days from 1 to 60, e.g. 7",
+    "SLACK_CLIENT_ID": "copy the Client ID from your app's Basic Information page",
+    "SLACK_CLIENT_SECRET": "copy the Client Secret from your app's Basic Information page",
+    "SLACK_REDIRECT_URI": "use the full https URL of /slack/oauth_redirect that your app's "
+    "OAuth & Permissions page lists",
+    "SLACK_AUTHORIZE_URL": "use an https URL such as https://slack.com/oauth/v2/authorize",
+    "UNINSTALL_KEEP_DAYS": "use a whole number of days from 0 to 365, e.g. 30",
     "SUMMARY_MIN_GROUP_SIZE": "use a whole number of people from 3 to 25, e.g. 5",
     "DIGEST_WEEKLY": "use on or off",
     "PROGRAM_TIMEZONE": "use an IANA time zone name such as Europe/Berlin or UTC",
@@ -94,6 +100,16 @@ class Settings(BaseSettings):
     slack_bot_token: str = Field(default="", validation_alias="SLACK_BOT_TOKEN")
     slack_signing_secret: str = Field(default="", validation_alias="SLACK_SIGNING_SECRET")
     slack_app_token: str = Field(default="", validation_alias="SLACK_APP_TOKEN")
+    # Many workspaces: Slack's OAuth install flow instead of one SLACK_BOT_TOKEN.
+    slack_client_id: str = Field(default="", validation_alias="SLACK_CLIENT_ID")
+    slack_client_secret: str = Field(default="", validation_alias="SLACK_CLIENT_SECRET")
+    slack_redirect_uri: str = Field(default="", validation_alias="SLACK_REDIRECT_URI")
+    slack_authorize_url: str = Field(
+        default="https://slack.com/oauth/v2/authorize", validation_alias="SLACK_AUTHORIZE_URL"
+    )
+    uninstall_keep_days: int = Field(
+        default=30, ge=0, le=365, validation_alias="UNINSTALL_KEEP_DAYS"
+    )
     slack_api_url: str = Field(default=SLACK_API_URL, validation_alias="SLACK_API_URL")
     database_url: str = Field(default=DEFAULT_DATABASE_URL, validation_alias="DATABASE_URL")
     host: str = Field(default="0.0.0.0", validation_alias="HOST")
@@ -272,6 +288,18 @@ class Settings(BaseSettings):
     def socket_mode(self) -> bool:
         return bool(self.slack_app_token)
 
+    @property
+    def oauth(self) -> bool:
+        """Installed per workspace through Slack's OAuth flow (SLACK_CLIENT_ID and _SECRET)."""
+        return bool(self.slack_client_id and self.slack_client_secret)
+
+    @field_validator("slack_redirect_uri", "slack_authorize_url")
+    @classmethod
+    def _web_url(cls, value: str) -> str:
+        if value and not value.startswith(("https://", "http://")):
+            raise ValueError("not an http(s) URL")
+        return value
+
 
 def _problem(name: str, detail: str) -> ConfigError:
     fix = _FIXES.get(name, "see the settings table in the README")
@@ -298,14 +326,13 @@ def load_settings(
         first = exc.errors()[0]
         name = str(first["loc"][0]) if first["loc"] else "a setting"
         raise _problem(name.upper(), f"is invalid ({first['msg'].lower()})") from None
-    if env.get("SLACK_CLIENT_ID") and env.get("SLACK_CLIENT_SECRET"):
-        # Bolt silently switches to OAuth mode when these are set; refuse rather than guess.
-        raise ConfigError(
-            "SLACK_CLIENT_ID and SLACK_CLIENT_SECRET are set, but this version serves one "
-            "workspace with a bot token: unset them."
-        )
+    if bool(settings.slack_client_id) != bool(settings.slack_client_secret):
+        missing = "SLACK_CLIENT_SECRET" if settings.slack_client_id else "SLACK_CLIENT_ID"
+        raise _problem(missing, "is not set (installing for many workspaces needs both)")
     if not require_slack:
         return settings
+    if settings.oauth:
+        return _check_oauth(settings)
     if not settings.slack_bot_token:
         raise _problem("SLACK_BOT_TOKEN", "is not set")
     if not settings.slack_bot_token.startswith("xoxb-"):
@@ -313,6 +340,24 @@ def load_settings(
     if settings.slack_app_token and not settings.slack_app_token.startswith("xapp-"):
         raise _problem("SLACK_APP_TOKEN", "does not look like an app-level token (xapp-...)")
     if not settings.socket_mode and not settings.slack_signing_secret:
+        raise _problem("SLACK_SIGNING_SECRET", "is not set (HTTP mode needs it)")
+    return settings
+
+
+def _check_oauth(settings: Settings) -> Settings:
+    """Many workspaces: each installation brings its own token, over HTTP (Slack does not
+    let a distributed app use Socket Mode), so a fixed token would only mix workspaces up."""
+    if settings.slack_bot_token:
+        raise ConfigError(
+            "SLACK_BOT_TOKEN is set with SLACK_CLIENT_ID and SLACK_CLIENT_SECRET: choose one "
+            "workspace with its bot token, or many through the install flow (unset the token)."
+        )
+    if settings.socket_mode:
+        raise ConfigError(
+            "SLACK_APP_TOKEN is set with SLACK_CLIENT_ID and SLACK_CLIENT_SECRET: an app "
+            "installed in many workspaces is served over HTTP; unset SLACK_APP_TOKEN."
+        )
+    if not settings.slack_signing_secret:
         raise _problem("SLACK_SIGNING_SECRET", "is not set (HTTP mode needs it)")
     return settings
 

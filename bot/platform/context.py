@@ -16,7 +16,7 @@ from bot.platform.config import Settings
 from bot.platform.db.engine import SessionMaker
 from bot.platform.outbox import DeliveryHooks, HomeRenderer
 from bot.platform.replica import replica_name
-from bot.platform.slack.people import People
+from bot.platform.slack.people import Directory
 
 log = logging.getLogger("bot.slack")
 ADMINS_FRESH_SECONDS = 30.0
@@ -27,7 +27,7 @@ class AppContext:
     settings: Settings
     sessionmaker: SessionMaker
     clock: Clock
-    people: People
+    people: Directory  # each workspace's people (one cache in single-workspace mode)
     hooks: DeliveryHooks = field(default_factory=DeliveryHooks)
     # This replica's name on the work it claims (a round being computed); the dispatcher's too.
     owner: str = field(default_factory=replica_name)

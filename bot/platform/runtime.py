@@ -25,7 +25,8 @@ from bot.platform.outbox import DeliveryHooks, Dispatcher, DispatcherConfig, Sla
 from bot.platform.outbox.enqueue import ENQUEUED
 from bot.platform.scheduler import Intervals, ScheduledJob, Scheduler
 from bot.platform.slack.app import build_app, build_client
-from bot.platform.slack.people import People
+from bot.platform.slack.installs import Tokens, installation_store, oauth_settings
+from bot.platform.slack.people import Directory
 from bot.platform.slack.socket_mode import CheckedSocketModeHandler
 from bot.platform.web.asgi import FlipsideASGI
 from bot.platform.web.server import make_server
@@ -69,15 +70,18 @@ class Runtime:
             on_dead=[h for f in features for h in f.on_dead],
         )
         client = build_client(settings)
-        people = People(client, fresh_seconds=settings.user_cache_seconds)
+        installs = installation_store(settings, engine) if settings.oauth else None
+        tokens = Tokens(fixed=settings.slack_bot_token, store=installs)
+        people = Directory(client, tokens, fresh_seconds=settings.user_cache_seconds)
         ctx = AppContext(
             settings=settings, sessionmaker=sessionmaker, clock=clock, people=people, hooks=hooks
         )
         ctx.commands = tuple(c for f in features for c in f.commands)
         home = next((f.home for f in features if f.home is not None), None)
         ctx.home = home(ctx) if home is not None else None
-        app = build_app(ctx, client, features)
-        sender = SlackSender(settings.slack_bot_token, settings.slack_api_url, home=ctx.home)
+        oauth = oauth_settings(settings, engine) if settings.oauth else None
+        app = build_app(ctx, client, features, oauth=oauth)
+        sender = SlackSender(tokens, settings.slack_api_url, home=ctx.home)
         dispatcher = Dispatcher(
             engine,
             sessionmaker,
@@ -126,9 +130,12 @@ class Runtime:
         self.scheduler.start()
 
     async def warm_people(self) -> None:
-        """Fill the people cache, so that the first answers after a start need no users.info."""
+        """Fill the people cache, so that the first answers after a start need no users.info
+        (one workspace; with many, each workspace's cache fills as its people come)."""
+        if self.settings.oauth:
+            return
         try:
-            found = await asyncio.wait_for(self.ctx.people.warm(), WARM_SECONDS)
+            found = await asyncio.wait_for(self.ctx.people.default.warm(), WARM_SECONDS)
             log.info("people cache warmed", extra={"people": found})
         except Exception as exc:  # the bot answers without it, only a little slower
             log.warning("people cache not warmed", extra={"error": repr(exc)})

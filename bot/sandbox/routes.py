@@ -47,6 +47,7 @@ class Routes:
         app.router.add_post("/upload/{file_id}", self.upload)
         app.router.add_post("/response/{rid}", self.response)
         app.router.add_get("/link/", self.standin.socket.handle)
+        app.router.add_get("/oauth/v2/authorize", self.standin.oauth.authorize)
         return app
 
     async def api(self, request: web.Request) -> web.Response:
@@ -73,9 +74,15 @@ class Routes:
                 body = {"ok": True, **s.socket.open_url(token)}
                 s.calls.append(ApiCall(method, args, body, time.time(), status))
                 return web.json_response(body, status=status, headers=headers)
+            if method == "oauth.v2.access":  # the app's client credentials, no token
+                body = {"ok": True, **s.oauth.access(args)}
+                s.calls.append(ApiCall(method, args, body, time.time(), status))
+                return web.json_response(body, status=status, headers=headers)
             if not token:
                 raise SlackError("not_authed")
-            if token != s.bot_token:
+            if token in s.revoked:
+                raise SlackError("token_revoked")
+            if token not in s.tokens:
                 raise SlackError("invalid_auth")
             handler = self.handlers.get(method)
             if handler is None:

@@ -20,6 +20,7 @@ from typing import Any, Self
 
 from aiohttp import web
 
+from bot.sandbox.oauth import OAuthServer
 from bot.sandbox.records import (
     JSON,
     ApiCall,
@@ -55,7 +56,10 @@ class SlackStandIn:
     ) -> None:
         self.workspace = workspace
         self.bot_token = bot_token
+        self.tokens: set[str] = {bot_token}  # bot tokens Slack honours (installs add theirs)
+        self.revoked: set[str] = set()
         self.socket = SocketModeServer(self, app_token)
+        self.oauth = OAuthServer(self)
         self.validator = validator if validator is not None else BlockKitValidator()
         self.faults = Faults()
         self.calls: list[ApiCall] = []

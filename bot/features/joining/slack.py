@@ -139,7 +139,7 @@ def register(on: Listeners) -> None:
         if errors := service.check_profile(form, r.user_id, program):
             return Answer.inline(errors)
         # Name, title and time zone come from Slack, as it says them now.
-        person = await ctx.people.get(r.user_id, fresh=True)
+        person = await ctx.people.of(r.team_id).get(r.user_id, fresh=True)
         await service.save_profile(ctx.sessionmaker, ctx.clock, r.team_id, person, form)
         return Answer.close()
 

@@ -51,6 +51,9 @@ class WorkspaceSettings(Base):
     )
     round_cadence: Mapped[str] = mapped_column(String(16), default="off", server_default="off")
     auto_approve: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # When the workspace uninstalled the app (or revoked its tokens): nothing is sent to it
+    # from then on, and its program data is erased once UNINSTALL_KEEP_DAYS have passed.
+    uninstalled_at: Mapped[datetime | None]
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
 
@@ -309,6 +312,7 @@ class SeenEvent(Base):
 
 # The tables of a pair's sessions live beside these; imported here so that every model is in
 # one metadata, and importable from here like the rest.
+from bot.platform.db import install_tables  # noqa: E402, F401  (Bolt's OAuth tables)
 from bot.platform.db.session_tables import (  # noqa: E402
     ActionItem,
     Briefing,

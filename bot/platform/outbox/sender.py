@@ -4,8 +4,10 @@ Slack's answers."""
 from __future__ import annotations
 
 import base64
+import contextlib
+import contextvars
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,6 +17,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.domain.delivery import Action, is_permanent
 from bot.platform.outbox.hooks import HomeRenderer
+from bot.platform.tokens import Tokens
 
 log = logging.getLogger("bot.outbox")
 
@@ -78,19 +81,40 @@ class _UploadFailed(Exception):
     pass
 
 
+# The token of the row being sent (its workspace's), for every call that sends it.
+_TOKEN: contextvars.ContextVar[str | None] = contextvars.ContextVar("token", default=None)
+
+
+@contextlib.contextmanager
+def _using(token: str) -> Iterator[None]:
+    reset = _TOKEN.set(token)
+    try:
+        yield
+    finally:
+        _TOKEN.reset(reset)
+
+
+def _auth() -> dict[str, Any]:
+    token = _TOKEN.get()
+    return {"token": token} if token else {}
+
+
 class SlackSender:
     """Owns a Web API client with no automatic retries: a retried post can post twice, so every
     retry decision belongs to the dispatcher, which records it."""
 
     def __init__(
         self,
-        token: str,
+        token: str | Tokens,
         base_url: str,
         *,
         timeout: float = 10.0,
         home: HomeRenderer | None = None,
     ) -> None:
-        self._token, self._base_url, self._timeout = token, base_url, int(timeout)
+        # Each row goes out with its own workspace's token (one fixed token, or installations).
+        self.tokens = token if isinstance(token, Tokens) else Tokens(fixed=token)
+        self._token = self.tokens.fixed or None
+        self._base_url, self._timeout = base_url, int(timeout)
         self.client = self._client(None)
         self._session: aiohttp.ClientSession | None = None
         self.home = home
@@ -120,6 +144,13 @@ class SlackSender:
             self.client = self._client(None)
 
     async def send(self, envelope: Envelope, remember_file: RememberFile | None = None) -> Outcome:
+        token = await self.tokens.for_team(envelope.team_id)
+        if token is None:  # never installed there, or uninstalled: nothing can reach it
+            return Failed(error="not_installed", permanent=True)
+        with _using(token):
+            return await self._send(envelope, remember_file)
+
+    async def _send(self, envelope: Envelope, remember_file: RememberFile | None) -> Outcome:
         try:
             if envelope.action == Action.PUBLISH_HOME:
                 return await self._publish_home(envelope)
@@ -144,7 +175,7 @@ class SlackSender:
     async def _post(self, envelope: Envelope) -> Outcome:
         channel = envelope.channel or await self._open(envelope.users)
         response = await self.client.chat_postMessage(
-            channel=channel, metadata=mark(envelope.key), **envelope.payload
+            channel=channel, metadata=mark(envelope.key), **envelope.payload, **_auth()
         )
         return Sent(channel=str(response.get("channel", channel)), ts=str(response["ts"]))
 
@@ -153,23 +184,12 @@ class SlackSender:
         it, and the outcome never reached the database): found by the key in its metadata,
         among the conversation's messages since that attempt began. None when it is not there,
         or when Slack can't tell (the row is then posted, as before)."""
+        token = await self.tokens.for_team(envelope.team_id)
+        if token is None:
+            return None
         try:
-            channel = await self._conversation(envelope)
-            cursor: str | None = None
-            for _ in range(FIND_PAGES):
-                page = await self.client.conversations_history(
-                    channel=channel,
-                    oldest=f"{since:.6f}",
-                    include_all_metadata=True,
-                    limit=200,
-                    cursor=cursor,
-                )
-                for message in page.get("messages") or []:
-                    if is_mark(message.get("metadata"), envelope.key) and message.get("ts"):
-                        return Sent(channel=channel, ts=str(message["ts"]))
-                cursor = (page.get("response_metadata") or {}).get("next_cursor") or None
-                if not cursor:
-                    return None
+            with _using(token):
+                return await self._find_post(envelope, since)
         except (SlackApiError, TimeoutError, aiohttp.ClientError) as exc:
             log.warning(
                 "could not look for an earlier post",
@@ -177,11 +197,33 @@ class SlackSender:
             )
         return None
 
+    async def _find_post(self, envelope: Envelope, since: float) -> Sent | None:
+        channel = await self._conversation(envelope)
+        cursor: str | None = None
+        for _ in range(FIND_PAGES):
+            page = await self.client.conversations_history(
+                channel=channel,
+                oldest=f"{since:.6f}",
+                include_all_metadata=True,
+                limit=200,
+                cursor=cursor,
+                **_auth(),
+            )
+            for message in page.get("messages") or []:
+                if is_mark(message.get("metadata"), envelope.key) and message.get("ts"):
+                    return Sent(channel=channel, ts=str(message["ts"]))
+            cursor = (page.get("response_metadata") or {}).get("next_cursor") or None
+            if not cursor:
+                return None
+        return None
+
     async def _update(self, envelope: Envelope) -> Outcome:
         payload = dict(envelope.payload)
         ts = str(payload.pop("ts"))
         assert envelope.channel is not None
-        response = await self.client.chat_update(channel=envelope.channel, ts=ts, **payload)
+        response = await self.client.chat_update(
+            channel=envelope.channel, ts=ts, **payload, **_auth()
+        )
         return Sent(channel=str(response.get("channel", envelope.channel)), ts=ts)
 
     async def _publish_home(self, envelope: Envelope) -> Outcome:
@@ -193,7 +235,7 @@ class SlackSender:
         except Exception:  # the next attempt draws it again; the tick goes on
             log.exception("a Home could not be drawn", extra={"user": envelope.channel})
             return Failed(error="home_render_failed", permanent=False)
-        await self.client.views_publish(user_id=envelope.channel, view=view)
+        await self.client.views_publish(user_id=envelope.channel, view=view, **_auth())
         return Sent(channel=envelope.channel, ts="")
 
     async def _upload(self, envelope: Envelope, remember_file: RememberFile | None) -> Outcome:
@@ -206,7 +248,7 @@ class SlackSender:
             content = base64.b64decode(payload["content_b64"])
             extra = {"alt_txt": payload["alt_txt"]} if payload.get("alt_txt") else {}
             ticket = await self.client.files_getUploadURLExternal(
-                filename=payload["filename"], length=len(content), **extra
+                filename=payload["filename"], length=len(content), **extra, **_auth()
             )
             await self._put_bytes(str(ticket["upload_url"]), content)
             file_id = str(ticket["file_id"])
@@ -216,6 +258,7 @@ class SlackSender:
             files=[{"id": file_id, "title": payload.get("title") or payload["filename"]}],
             channel_id=channel,
             initial_comment=payload.get("initial_comment") or None,
+            **_auth(),
         )
         return Sent(channel=channel, ts="", file_id=file_id)
 
@@ -242,5 +285,5 @@ class SlackSender:
 
     async def _open(self, users: tuple[str, ...]) -> str:
         """A DM or group DM has to be opened before it can be posted to."""
-        response = await self.client.conversations_open(users=",".join(users))
+        response = await self.client.conversations_open(users=",".join(users), **_auth())
         return str(response["channel"]["id"])

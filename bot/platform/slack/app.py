@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from slack_bolt.async_app import AsyncApp
+from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
 from slack_bolt.response import BoltResponse
 from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
 from slack_sdk.web.async_client import AsyncWebClient
@@ -26,16 +27,26 @@ def build_client(settings: Settings) -> AsyncWebClient:
     """The Web API client for answering people. A 429 is retried (Slack did nothing yet);
     a 5xx is not, since a post may have gone through."""
     client = AsyncWebClient(
-        token=settings.slack_bot_token, base_url=settings.slack_api_url, timeout=10
+        # With many workspaces Bolt gives each request its workspace's token (the installation).
+        token=None if settings.oauth else settings.slack_bot_token,
+        base_url=settings.slack_api_url,
+        timeout=10,
     )
     client.retry_handlers.append(AsyncRateLimitErrorRetryHandler(max_retry_count=2))
     return client
 
 
-def build_app(ctx: AppContext, client: AsyncWebClient, features: Sequence[Feature]) -> AsyncApp:
+def build_app(
+    ctx: AppContext,
+    client: AsyncWebClient,
+    features: Sequence[Feature],
+    *,
+    oauth: AsyncOAuthSettings | None = None,
+) -> AsyncApp:
     settings = ctx.settings
     app = AsyncApp(
         client=client,
+        oauth_settings=oauth,
         signing_secret=settings.slack_signing_secret or None,
         # HTTP requests are verified by the web gate before anything parses them, and Bolt is
         # handed the checked payload re-encoded (bot/platform/web/asgi.py); Socket Mode needs

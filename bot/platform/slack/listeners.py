@@ -56,17 +56,19 @@ def install(app: AsyncApp, ctx: AppContext) -> None:
         await next()
 
     @app.event("user_change")
-    async def user_changed(event: dict[str, Any]) -> None:
+    async def user_changed(event: dict[str, Any], body: dict[str, Any]) -> None:
         """Slack says someone's profile changed: the cache takes it as it is now."""
         user = event.get("user")
-        if isinstance(user, dict) and user.get("id"):
-            ctx.people.remember(user)
+        team = body.get("team_id")
+        if isinstance(user, dict) and user.get("id") and isinstance(team, str):
+            ctx.people.of(team).remember(user)
 
     ctx.subscriptions.add("event:user_change")
 
 
 def actor_for(ctx: AppContext, team_id: str, user_id: str) -> Actor:
-    return Actor(team_id, user_id, lookup=ctx.people.get, peek=ctx.people.peek)
+    people = ctx.people.of(team_id)
+    return Actor(team_id, user_id, lookup=people.get, peek=people.peek)
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,6 +20,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.domain.people import SlackPerson, SlackUnavailable
+from bot.platform.tokens import Tokens
 
 log = logging.getLogger("bot.slack")
 
@@ -55,8 +56,10 @@ class People:
         max_entries: int = 50_000,
         timeout: float = 1.5,
         now: Callable[[], float] = time.monotonic,
+        token: Callable[[], Awaitable[str | None]] | None = None,
     ) -> None:
         self.client = client
+        self._token = token  # the workspace's bot token, when the client has none of its own
         self.fresh_seconds = fresh_seconds
         self.keep_seconds = keep_seconds
         self.max_entries = max_entries
@@ -95,8 +98,12 @@ class People:
         except (SlackApiError, aiohttp.ClientError, TimeoutError, KeyError) as exc:
             raise SlackUnavailable(f"users.info for {user_id}: {type(exc).__name__}") from exc
 
+    async def _auth(self) -> dict[str, Any]:
+        token = await self._token() if self._token is not None else None
+        return {"token": token} if token else {}
+
     async def _fetch(self, user_id: str) -> SlackPerson:
-        response = await self.client.users_info(user=user_id)
+        response = await self.client.users_info(user=user_id, **await self._auth())
         user: dict[str, Any] = dict(response["user"])
         user.setdefault("id", user_id)
         return self.remember(user)
@@ -116,7 +123,9 @@ class People:
         users.info (Tier 2: about 20 pages a minute). Returns how many people it holds."""
         cursor = ""
         for _ in range(max_pages):
-            response = await self.client.users_list(limit=page_size, cursor=cursor or None)
+            response = await self.client.users_list(
+                limit=page_size, cursor=cursor or None, **await self._auth()
+            )
             for member in response.get("members") or []:
                 if isinstance(member, dict):
                     self.remember(member)
@@ -124,3 +133,31 @@ class People:
             if not cursor:
                 break
         return len(self._entries)
+
+
+class Directory:
+    """Each workspace's people. One workspace: one cache with the bot token's client. Many:
+    a cache per workspace (user ids are only unique within one), each asking Slack with that
+    workspace's own token."""
+
+    def __init__(self, client: AsyncWebClient, tokens: Tokens, **options: Any) -> None:
+        self.client = client
+        self.tokens = tokens
+        self.options = options
+        self.default = People(client, **options)
+        self._teams: dict[str, People] = {}
+
+    def of(self, team_id: str) -> People:
+        if self.tokens.store is None:
+            return self.default
+        found = self._teams.get(team_id)
+        if found is None:
+
+            async def token() -> str | None:
+                return await self.tokens.for_team(team_id)
+
+            found = self._teams[team_id] = People(self.client, token=token, **self.options)
+        return found
+
+    def forget(self, team_id: str) -> None:
+        self._teams.pop(team_id, None)

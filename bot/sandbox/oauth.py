@@ -1,0 +1,96 @@
+"""The stand-in's OAuth v2 side, as Slack's install flow goes: the app's *Add to Slack* link
+sends a browser to `/oauth/v2/authorize` (client_id, scope, state, redirect_uri); the person
+allows or cancels, and the browser comes back to the app's redirect URL with `code` and `state`
+(or `error=access_denied`); the app exchanges the code, once, with `oauth.v2.access` and its
+client credentials, and gets a bot token of its own for the workspace. `uninstall` and `revoke`
+end that token and send the app the events Slack sends."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+from urllib.parse import urlencode
+
+from aiohttp import web
+
+from bot.sandbox.records import JSON, SlackError
+
+if TYPE_CHECKING:
+    from bot.sandbox.server import SlackStandIn
+
+
+@dataclass
+class Grant:
+    code: str
+    installer: str
+    redirect_uri: str
+    scope: str
+    used: bool = False
+
+
+class OAuthServer:
+    def __init__(self, standin: SlackStandIn) -> None:
+        self.standin = standin
+        self.client_id = "1111111111.2222222222"
+        self.client_secret = "sandbox-client-secret"
+        self.installer = "U01PRIYA"  # who clicks Allow in the browser
+        self.redirect_uri = ""  # the app's configured Redirect URL, when the link names none
+        self.installed: list[str] = []  # bot tokens handed out, newest last
+        self._grants: dict[str, Grant] = {}
+
+    @property
+    def authorize_url(self) -> str:
+        return self.standin.base_url + "/oauth/v2/authorize"
+
+    async def authorize(self, request: web.Request) -> web.StreamResponse:
+        """The consent screen, decided at once by `decision=allow|deny` (a test's click)."""
+        query = request.query
+        if query.get("client_id") != self.client_id:
+            return web.Response(status=400, text="invalid_client_id")
+        redirect = query.get("redirect_uri") or self.redirect_uri
+        if not redirect:
+            return web.Response(status=400, text="bad_redirect_uri")
+        state = query.get("state", "")
+        if query.get("decision", "allow") != "allow":
+            raise web.HTTPFound(
+                f"{redirect}?{urlencode({'error': 'access_denied', 'state': state})}"
+            )
+        code = secrets.token_hex(10)
+        self._grants[code] = Grant(code, self.installer, redirect, query.get("scope", ""))
+        raise web.HTTPFound(f"{redirect}?{urlencode({'code': code, 'state': state})}")
+
+    def access(self, args: JSON) -> JSON:
+        """`oauth.v2.access`: the code, once, for the app whose credentials come with it."""
+        if (
+            args.get("client_id") != self.client_id
+            or args.get("client_secret") != self.client_secret
+        ):
+            raise SlackError("invalid_client")
+        grant = self._grants.get(str(args.get("code") or ""))
+        if grant is None or grant.used:
+            raise SlackError("invalid_code")
+        if args.get("redirect_uri") and args["redirect_uri"] != grant.redirect_uri:
+            raise SlackError("bad_redirect_uri")
+        grant.used = True
+        ws = self.standin.workspace
+        token = f"xoxb-{ws.team_id}-{secrets.token_hex(8)}"
+        self.standin.tokens.add(token)
+        self.installed.append(token)
+        return {
+            "app_id": ws.app_id,
+            "authed_user": {"id": grant.installer},
+            "scope": grant.scope,
+            "token_type": "bot",
+            "access_token": token,
+            "bot_user_id": ws.bot_user_id,
+            "team": {"id": ws.team_id, "name": ws.team_name},
+            "enterprise": None,
+            "is_enterprise_install": False,
+        }
+
+    def revoke_all(self) -> None:
+        """The workspace uninstalled the app: every token it was given stops working."""
+        for token in self.installed:
+            self.standin.tokens.discard(token)
+            self.standin.revoked.add(token)
