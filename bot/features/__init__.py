@@ -15,6 +15,7 @@ from bot.features.program.feature import FEATURE as PROGRAM
 from bot.features.rounds.feature import FEATURE as ROUNDS
 from bot.features.sessions.feature import FEATURE as SESSIONS
 from bot.features.summaries.feature import FEATURE as SUMMARIES
+from bot.features.workspaces.feature import FEATURE as WORKSPACES
 from bot.platform.feature import Feature
 
 FEATURES: tuple[Feature, ...] = (
@@ -30,6 +31,7 @@ FEATURES: tuple[Feature, ...] = (
     HOME,
     ROUNDS,
     SUMMARIES,
+    WORKSPACES,
     PROGRAM,
 )
 

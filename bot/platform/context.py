@@ -17,6 +17,7 @@ from bot.platform.db.engine import SessionMaker
 from bot.platform.outbox import DeliveryHooks, HomeRenderer
 from bot.platform.replica import replica_name
 from bot.platform.slack.people import Directory
+from bot.platform.tokens import Tokens
 
 log = logging.getLogger("bot.slack")
 ADMINS_FRESH_SECONDS = 30.0
@@ -28,6 +29,8 @@ class AppContext:
     sessionmaker: SessionMaker
     clock: Clock
     people: Directory  # each workspace's people (one cache in single-workspace mode)
+    # Which bot token speaks to which workspace (the fixed one, or installations).
+    tokens: Tokens = field(default_factory=Tokens)
     hooks: DeliveryHooks = field(default_factory=DeliveryHooks)
     # This replica's name on the work it claims (a round being computed); the dispatcher's too.
     owner: str = field(default_factory=replica_name)

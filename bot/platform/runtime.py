@@ -74,7 +74,12 @@ class Runtime:
         tokens = Tokens(fixed=settings.slack_bot_token, store=installs)
         people = Directory(client, tokens, fresh_seconds=settings.user_cache_seconds)
         ctx = AppContext(
-            settings=settings, sessionmaker=sessionmaker, clock=clock, people=people, hooks=hooks
+            settings=settings,
+            sessionmaker=sessionmaker,
+            clock=clock,
+            people=people,
+            hooks=hooks,
+            tokens=tokens,
         )
         ctx.commands = tuple(c for f in features for c in f.commands)
         home = next((f.home for f in features if f.home is not None), None)

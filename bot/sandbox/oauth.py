@@ -7,9 +7,11 @@ end that token and send the app the events Slack sends."""
 
 from __future__ import annotations
 
+import html
+import re
 import secrets
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
 from aiohttp import web
@@ -94,3 +96,50 @@ class OAuthServer:
         for token in self.installed:
             self.standin.tokens.discard(token)
             self.standin.revoked.add(token)
+
+
+@dataclass
+class InstallResult:
+    """What the browser ended on: the bot's page after the redirect, and where it went."""
+
+    status: int
+    page: str
+    redirect: str  # the bot's redirect URL Slack sent the browser to (with code and state)
+
+
+async def install_in_browser(
+    bot_url: str, *, decision: str = "allow", http: Any = None
+) -> InstallResult:
+    """A person's browser: open the bot's *Add to Slack* page, follow its link to Slack's
+    consent screen, allow (or cancel), and follow Slack back to the bot, carrying the state
+    cookie the install page set (browsers send a Secure cookie to a local address too, which
+    Python's cookie jar does not: so it is carried here by hand). `http` is an
+    httpx.AsyncClient to reuse; its `browser_cookies` keep what this browser was given."""
+    import httpx
+
+    own = http is None
+    browser = http or httpx.AsyncClient(timeout=10.0)
+    jar: dict[str, str] = getattr(browser, "browser_cookies", {})
+    setattr(browser, "browser_cookies", jar)  # noqa: B010  (kept on the caller's client)
+    try:
+        page = await browser.get(bot_url + "/slack/install")
+        for header in page.headers.get_list("set-cookie"):
+            name, _, rest = header.partition("=")
+            jar[name.strip()] = rest.split(";", 1)[0]
+        found = re.search(r'<a href="([^"]+)"', page.text)
+        if page.status_code != 200 or found is None:
+            return InstallResult(page.status_code, page.text, "")
+        consent = html.unescape(found.group(1)) + f"&decision={decision}"
+        back = await browser.get(consent, follow_redirects=False)
+        location = back.headers.get("location", "")
+        if not location:
+            return InstallResult(back.status_code, back.text, "")
+        done = await browser.get(location, headers=cookie_header(jar))
+        return InstallResult(done.status_code, done.text, location)
+    finally:
+        if own:
+            await browser.aclose()
+
+
+def cookie_header(jar: dict[str, str]) -> dict[str, str]:
+    return {"Cookie": "; ".join(f"{k}={v}" for k, v in jar.items())} if jar else {}

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import base64
+import contextlib
 import time
 from typing import TYPE_CHECKING
 
@@ -75,6 +77,10 @@ class Routes:
                 s.calls.append(ApiCall(method, args, body, time.time(), status))
                 return web.json_response(body, status=status, headers=headers)
             if method == "oauth.v2.access":  # the app's client credentials, no token
+                if auth.startswith("Basic "):  # as slack_sdk sends them; or in the body
+                    with contextlib.suppress(ValueError):
+                        pair = base64.b64decode(auth[6:]).decode()
+                        args["client_id"], _, args["client_secret"] = pair.partition(":")
                 body = {"ok": True, **s.oauth.access(args)}
                 s.calls.append(ApiCall(method, args, body, time.time(), status))
                 return web.json_response(body, status=status, headers=headers)

@@ -225,3 +225,14 @@ async def cancel(
     )
     result = await session.execute(stmt)
     return int(result.rowcount)  # type: ignore[attr-defined]
+
+
+async def cancel_workspace(session: AsyncSession, team_id: str, now: datetime) -> int:
+    """Cancel everything still on its way to a workspace (it uninstalled the app); how many."""
+    stmt = (
+        update(OUTBOX)
+        .where(OUTBOX.c.team_id == team_id, OUTBOX.c.status.in_([Status.PENDING, Status.SENDING]))
+        .values(status=Status.CANCELLED, lease_owner=None, lease_until=None, updated_at=now)
+    )
+    result = await session.execute(stmt)
+    return int(result.rowcount)  # type: ignore[attr-defined]

@@ -65,11 +65,36 @@ class FlipsideASGI:
         elif scope["type"] == "http":
             await _json(send, 404, {"error": "not found"})
 
+    async def _install(self, scope: Scope, send: Send) -> bool:
+        """With many workspaces: the *Add to Slack* page and the OAuth redirect, a browser's
+        GETs that Bolt's OAuth flow answers itself (the state it issued, checked against the
+        browser's cookie and consumed once). False when this is neither."""
+        flow = self._bolt.oauth_flow if self._bolt is not None else None
+        path = scope["path"]
+        if flow is None or path not in (flow.install_path, flow.redirect_uri_path):
+            return False
+        if scope["method"] not in ("GET", "HEAD"):
+            await _plain(send, 405, b"method not allowed")
+            return True
+        request = AsyncBoltRequest(
+            body="",
+            query=scope.get("query_string", b"").decode("latin-1"),
+            headers=cast(dict[str, str | Sequence[str]], _headers(scope)),
+        )
+        if path == flow.install_path:
+            answer = await flow.handle_installation(request)
+        else:
+            answer = await flow.handle_callback(request)
+        await _send_bolt(send, answer)
+        return True
+
     async def _slack(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Verify the raw body, check the payload's shape, then let Bolt have it: the checked
         payload, re-encoded so Bolt reads what was checked (its own signature check is off, since
         the body it gets is no longer the one Slack signed; this gate is the check)."""
         assert self._bolt is not None
+        if await self._install(scope, send):
+            return
         if scope["path"] != EVENTS_PATH:
             await _plain(send, 404, b"not found")
             return
