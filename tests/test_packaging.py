@@ -67,3 +67,10 @@ def test_lock_files_pin_every_direct_dependency(repo_root: Path) -> None:
     for requirement in project["optional-dependencies"]["dev"]:
         name = re.split(r"[\[<>=!~ ]", requirement, maxsplit=1)[0].lower()
         assert re.search(rf"^{re.escape(name)}==", dev_lock, re.M), f"{name} not locked"
+
+
+def test_the_install_flow_asks_for_exactly_the_manifests_scopes(repo_root: Path) -> None:
+    from bot.platform.slack.installs import BOT_SCOPES
+
+    manifest = yaml.safe_load((repo_root / "manifest.yml").read_text())
+    assert sorted(BOT_SCOPES) == sorted(manifest["oauth_config"]["scopes"]["bot"])

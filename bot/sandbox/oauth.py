@@ -62,6 +62,9 @@ class OAuthServer:
         self._grants[code] = Grant(code, self.installer, redirect, query.get("scope", ""))
         raise web.HTTPFound(f"{redirect}?{urlencode({'code': code, 'state': state})}")
 
+    def issued(self, code: str) -> bool:
+        return code in self._grants
+
     def access(self, args: JSON) -> JSON:
         """`oauth.v2.access`: the code, once, for the app whose credentials come with it."""
         if (

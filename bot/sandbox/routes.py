@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 async def read_args(request: web.Request) -> JSON:
     """A Web API call's arguments: the query string, then a JSON or form-encoded body."""
     args: JSON = dict(request.query)
-    if request.method != "POST" or not request.can_read_body:
+    if request.method != "POST" or not request.body_exists:  # read once, kept (a front may)
         return args
     if request.content_type == "application/json":
         try:

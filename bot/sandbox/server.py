@@ -117,6 +117,10 @@ class SlackStandIn:
     def api_url(self) -> str:
         return self.base_url + "/api/"
 
+    async def answer_api(self, request: web.Request) -> web.StreamResponse:
+        """A Web API request another front (a federation of workspaces) passed on to us."""
+        return await self._routes.api(request)
+
     def set_latency(self, seconds: float) -> None:
         self.faults.latency = seconds
 
