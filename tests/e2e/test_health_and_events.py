@@ -88,6 +88,8 @@ async def test_manifest_and_listeners_agree(
         "app_home_opened": {"type": "app_home_opened", "user": MAYA, "tab": "home"},
         "message.im": {"type": "message", "channel_type": "im", "channel": "D1", "user": MAYA},
         "user_change": {"type": "user_change", "user": {"id": MAYA, "tz": "Europe/Berlin"}},
+        "tokens_revoked": {"type": "tokens_revoked", "tokens": {"oauth": [MAYA], "bot": []}},
+        "app_uninstalled": {"type": "app_uninstalled"},  # last: the workspace is gone after it
     }
     assert set(samples) == events
     for sample in samples.values():

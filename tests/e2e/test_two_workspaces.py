@@ -6,13 +6,16 @@ own token (each stand-in honours only its own, so a mix-up would fail loudly).""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.domain.settings import SettingsForm
+from bot.domain.summary import Digest
 from bot.features.program.service import load_program, update_settings
+from bot.features.summaries import chart
 from bot.features.summaries import service as summaries
 from bot.kit.ids import Action
 from bot.platform.actor import Actor
@@ -164,6 +167,15 @@ async def test_two_workspaces_with_the_same_user_ids_run_their_own_programs(
         mine = await summaries.compute(sessionmaker, clock, "T0FLIPSIDE", "30d", opts)
         theirs = await summaries.compute(sessionmaker, clock, BETA, "30d", opts)
         assert (mine.participants.text(), theirs.participants.text()) == ("2", "3")
+        # The planners too: Monday's digest goes to each workspace's own admin channel, once.
+        digest = Digest(enabled=True, zone="UTC", late=timedelta(hours=48))
+        monday = datetime(2026, 1, 12, 9, 30, tzinfo=UTC)
+        clock.set(monday)
+        assert await summaries.plan_digests(sessionmaker, clock, opts, digest, chart.render) == 2
+        await send_all(bot, clock)
+        for one in (alpha, beta):
+            posted = [m for m in one.messages_in(ADMIN_CHANNEL) if "Weekly digest" in m.text]
+            assert len(posted) == 1
         # Every message went out with its own workspace's token: none was refused.
         for one in (alpha, beta):
             refused = [

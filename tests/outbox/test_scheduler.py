@@ -66,7 +66,7 @@ async def test_jobs_have_explicit_ids_and_safe_options(
             assert aps is not None
             jobs = {job.id: job for job in aps.get_jobs()}
             features = {"feedback-plan", "kits-plan", "nudges-plan", "cycles-plan", "digest-plan"}
-            features.add(ROUNDS_JOB)
+            features |= {ROUNDS_JOB, "workspaces-erase"}
             assert set(jobs) == {PLAN_JOB, DISPATCH_JOB, REAP_JOB, HEARTBEAT_JOB} | features
             for job in jobs.values():
                 assert job.coalesce is True
