@@ -9,13 +9,12 @@ screen goes to the workspace the installing person picked (`choose`), as on Slac
 
 from __future__ import annotations
 
-import socket
 from typing import Self
 
 from aiohttp import web
 
 from bot.sandbox.records import ApiCall
-from bot.sandbox.server import SlackStandIn
+from bot.sandbox.server import SlackStandIn, serve_loopback
 
 
 class SlackFederation:
@@ -69,12 +68,7 @@ class SlackFederation:
         app = web.Application(client_max_size=64 * 1024**2)
         app.router.add_route("*", "/api/{method}", self.api)
         app.router.add_get("/oauth/v2/authorize", self.authorize)
-        self._runner = web.AppRunner(app, access_log=None)
-        await self._runner.setup()
-        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        sock.bind(("127.0.0.1", 0))
-        self._port = int(sock.getsockname()[1])
-        await web.SockSite(self._runner, sock).start()
+        self._runner, self._port = await serve_loopback(app)
 
     async def stop(self) -> None:
         if self._runner is not None:

@@ -43,6 +43,16 @@ from bot.sandbox.validation import BlockKitValidator
 from bot.sandbox.workspace import Workspace
 
 
+async def serve_loopback(app: web.Application) -> tuple[web.AppRunner, int]:
+    """Serve `app` on 127.0.0.1 and a port the system picks; the runner and the port."""
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.bind(("127.0.0.1", 0))
+    await web.SockSite(runner, sock).start()
+    return runner, int(sock.getsockname()[1])
+
+
 class SlackStandIn:
     """Slack, as far as the bot can tell. See docs/DESIGN.md, "The Slack stand-in"."""
 
@@ -87,12 +97,7 @@ class SlackStandIn:
     # -- lifecycle -----------------------------------------------------------------------------
 
     async def start(self) -> None:
-        self._runner = web.AppRunner(self._routes.app(), access_log=None)
-        await self._runner.setup()
-        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        sock.bind(("127.0.0.1", 0))
-        self._port = int(sock.getsockname()[1])
-        await web.SockSite(self._runner, sock).start()
+        self._runner, self._port = await serve_loopback(self._routes.app())
 
     async def stop(self) -> None:
         self.socket.drop()

@@ -18,7 +18,7 @@ from bot.domain.settings import SettingsForm
 from bot.features.joining import service as participants
 from bot.features.program.service import load_program, update_settings
 from bot.platform.actor import Actor
-from bot.platform.clock import FakeClock
+from bot.platform.clock import Clock, FakeClock
 from bot.platform.db.engine import make_sessionmaker
 from bot.platform.db.models import MatchRound, OutboxMessage, Pairing
 from bot.platform.local import LocalServer
@@ -190,3 +190,17 @@ def proposals(standin: SlackStandIn) -> list[PostedMessage]:
 def current(standin: SlackStandIn, message: PostedMessage) -> PostedMessage:
     """The message as it is now (a click's response replaces it in place)."""
     return next(m for m in standin.messages if m.ts == message.ts and m.channel == message.channel)
+
+
+async def set_admin_channel(engine: AsyncEngine, clock: Clock, team: str = TEAM) -> None:
+    """The program's settings as they come, with #flipside-admins as the admin channel."""
+    sessionmaker = make_sessionmaker(engine)
+    program = await load_program(sessionmaker, clock, team)
+    form = SettingsForm(
+        topics=tuple(n for _, n in program.topics),
+        levels=program.levels,
+        departments=(),
+        admin_channel_id=ADMIN_CHANNEL,
+        admin_user_ids=(),
+    )
+    await update_settings(sessionmaker, clock, Actor.system(team), form)

@@ -14,45 +14,23 @@ import httpx
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.domain.settings import SettingsForm
-from bot.features.program.service import load_program, update_settings
 from bot.kit.ids import Action, View
-from bot.platform.actor import Actor
 from bot.platform.clock import SystemClock
 from bot.platform.db.engine import make_sessionmaker
 from bot.platform.db.models import MentoringSession, Pairing
 from bot.sandbox import SlackDriver, SlackStandIn
-from tests.e2e.flows import AI, CAREER, answers, open_modal, participant
-from tests.e2e.rounds_setup import ADMIN, ADMIN_CHANNEL, TEAM, proposals
+from tests.e2e.flows import AI, CAREER, join, participant
+from tests.e2e.rounds_setup import ADMIN, ADMIN_CHANNEL, proposals, set_admin_channel
 from tests.e2e.sessions_setup import GRACE, MAYA, filled, top_modal
 from tests.serve_process import ServeProcess, free_ports
 
 HELEN = "U01HELEN"
 
 
-async def admin_channel(engine: AsyncEngine) -> None:
-    sessionmaker, clock = make_sessionmaker(engine), SystemClock()
-    program = await load_program(sessionmaker, clock, TEAM)
-    form = SettingsForm(
-        topics=tuple(n for _, n in program.topics),
-        levels=program.levels,
-        departments=(),
-        admin_channel_id=ADMIN_CHANNEL,
-        admin_user_ids=(),
-    )
-    await update_settings(sessionmaker, clock, Actor.system(TEAM), form)
-
-
-async def joined(slack: SlackDriver, standin: SlackStandIn, user: str, **given: object) -> None:
-    view = await open_modal(slack, standin, user)
-    result = await slack.submit(user, view.id, values=answers(view, **given))  # type: ignore[arg-type]
-    assert result.closed, result.errors
-
-
 async def test_serve_in_socket_mode_runs_the_program_through_the_socket(
     standin: SlackStandIn, database_url: str, engine: AsyncEngine, tmp_path: Path
 ) -> None:
-    await admin_channel(engine)
+    await set_admin_channel(engine, SystemClock())
     env = {
         "PATH": os.environ.get("PATH", ""),
         "HOME": str(tmp_path),
@@ -71,14 +49,14 @@ async def test_serve_in_socket_mode_runs_the_program_through_the_socket(
     try:
         await serve.healthy()
         await standin.socket.wait_connected(within=20)
-        await joined(
+        await join(
             slack, standin, MAYA, role="share", level="Early career", share=[AI], learn=[CAREER]
         )
         await standin.socket.disconnect("refresh_requested")  # Slack rotates the connection
-        await joined(
+        await join(
             slack, standin, GRACE, role="learn", level="Executive", share=[CAREER], learn=[AI]
         )
-        await joined(
+        await join(
             slack, standin, HELEN, role="learn", level="Director", share=[CAREER], learn=[AI]
         )
         paused = await slack.command(HELEN, "pause for 3 weeks")

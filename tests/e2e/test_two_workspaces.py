@@ -12,13 +12,10 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.domain.settings import SettingsForm
 from bot.domain.summary import Digest
-from bot.features.program.service import load_program, update_settings
 from bot.features.summaries import chart
 from bot.features.summaries import service as summaries
 from bot.kit.ids import Action
-from bot.platform.actor import Actor
 from bot.platform.clock import FakeClock
 from bot.platform.config import Settings, load_settings
 from bot.platform.db.engine import make_sessionmaker
@@ -29,8 +26,8 @@ from bot.sandbox import SlackDriver, SlackStandIn, demo_workspace
 from bot.sandbox.federation import SlackFederation
 from bot.sandbox.oauth import install_in_browser
 from tests.e2e.conftest import SIGNING_SECRET
-from tests.e2e.flows import AI, CAREER, answers, home, open_modal, text_of
-from tests.e2e.rounds_setup import ADMIN, ADMIN_CHANNEL, proposals, send_all
+from tests.e2e.flows import AI, CAREER, home, join, text_of
+from tests.e2e.rounds_setup import ADMIN, ADMIN_CHANNEL, proposals, send_all, set_admin_channel
 
 MAYA, GRACE, LENA = "U01MAYA", "U01GRACE", "U01LENA"
 BETA = "T0BETA"
@@ -83,25 +80,6 @@ async def bot(
         await runtime.close()
 
 
-async def joined(slack: SlackDriver, standin: SlackStandIn, user: str, **given: object) -> None:
-    view = await open_modal(slack, standin, user)
-    result = await slack.submit(user, view.id, values=answers(view, **given))  # type: ignore[arg-type]
-    assert result.closed, result.errors
-
-
-async def admin_channel(engine: AsyncEngine, clock: FakeClock, team: str) -> None:
-    sessionmaker = make_sessionmaker(engine)
-    program = await load_program(sessionmaker, clock, team)
-    form = SettingsForm(
-        topics=tuple(n for _, n in program.topics),
-        levels=program.levels,
-        departments=(),
-        admin_channel_id=ADMIN_CHANNEL,
-        admin_user_ids=(),
-    )
-    await update_settings(sessionmaker, clock, Actor.system(team), form)
-
-
 async def test_two_workspaces_with_the_same_user_ids_run_their_own_programs(
     bot: LocalServer,
     federation: SlackFederation,
@@ -120,13 +98,13 @@ async def test_two_workspaces_with_the_same_user_ids_run_their_own_programs(
             federation.choose(one)
             done = await install_in_browser(bot.url)
             assert "Flipside is installed" in done.page, done.page
-            await admin_channel(engine, clock, one.workspace.team_id)
+            await set_admin_channel(engine, clock, one.workspace.team_id)
         junior = {"role": "share", "level": "Early career", "share": [AI], "learn": [CAREER]}
         leader = {"role": "learn", "level": "Executive", "share": [CAREER], "learn": [AI]}
         for one, slack in drivers.items():
-            await joined(slack, one, MAYA, **junior)
-            await joined(slack, one, GRACE, **leader)
-        await joined(drivers[beta], beta, LENA, **junior)  # only in Beta: waits for a match
+            await join(slack, one, MAYA, **junior)
+            await join(slack, one, GRACE, **leader)
+        await join(drivers[beta], beta, LENA, **junior)  # only in Beta: waits for a match
         for one, slack in drivers.items():
             assert (await slack.command(ADMIN, "admin match", channel_id=ADMIN_CHANNEL)).ok
             await bot.runtime.settle()
