@@ -129,6 +129,17 @@ MALFORMED = {
             "response_url": "https://hooks.slack.com/commands/T/1/x",
         }
     ).encode(),
+    # Found by the attack properties: the join modal's metadata refused it after the ack.
+    "a command whose channel is no Slack id": urlencode(
+        {
+            "command": "/mentor",
+            "team_id": TEAM,
+            "user_id": MAYA,
+            "channel_id": "मनीष منش",
+            "text": "join",
+            "response_url": "https://hooks.slack.com/commands/T/1/x",
+        }
+    ).encode(),
     "a command without a response URL": urlencode(
         {"command": "/mentor", "team_id": TEAM, "user_id": MAYA, "text": "help"}
     ).encode(),

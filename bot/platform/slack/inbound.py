@@ -28,6 +28,7 @@ ResponseUrl = Annotated[str, Field(pattern=r"^https?://[^\s]+$", max_length=2048
 # or an organization (E...). Anything else is not from Slack, and would be sent on (users.info).
 UserId = Annotated[str, Field(pattern=r"^[UW][A-Z0-9]{2,30}$")]
 TeamId = Annotated[str, Field(pattern=r"^[TE][A-Z0-9]{2,30}$")]
+ChannelId = Annotated[str, Field(pattern=r"^([CDG][A-Z0-9]{2,30})?$")]  # or none
 
 
 class _Loose(BaseModel):
@@ -48,7 +49,7 @@ class SlashCommand(_Loose):
     team_id: TeamId
     user_id: UserId
     text: str = ""
-    channel_id: str = ""
+    channel_id: ChannelId = ""
     trigger_id: str = ""
     response_url: ResponseUrl
 
