@@ -30,6 +30,11 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="Slack talks to the bot over a Socket Mode connection instead of HTTP",
     )
+    demo.add_argument(
+        "--many-workspaces",
+        action="store_true",
+        help="install the bot in two workspaces through Slack's OAuth flow",
+    )
     return parser
 
 
@@ -53,6 +58,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "demo":
             from bot.demo import run_demo
 
+            if args.many_workspaces:
+                from bot.demo.workspaces import run_many_workspaces
+
+                return int(asyncio.run(run_many_workspaces(quiet=args.quiet)))
             return int(asyncio.run(run_demo(quiet=args.quiet, socket_mode=args.socket_mode)))
     except ConfigError as exc:
         print(f"mentor-bot: {exc}", file=sys.stderr)

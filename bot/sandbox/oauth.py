@@ -10,7 +10,7 @@ from __future__ import annotations
 import html
 import re
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
@@ -108,6 +108,7 @@ class InstallResult:
     status: int
     page: str
     redirect: str  # the bot's redirect URL Slack sent the browser to (with code and state)
+    cookies: dict[str, str] = field(default_factory=dict)  # what the browser was given
 
 
 async def install_in_browser(
@@ -116,14 +117,13 @@ async def install_in_browser(
     """A person's browser: open the bot's *Add to Slack* page, follow its link to Slack's
     consent screen, allow (or cancel), and follow Slack back to the bot, carrying the state
     cookie the install page set (browsers send a Secure cookie to a local address too, which
-    Python's cookie jar does not: so it is carried here by hand). `http` is an
-    httpx.AsyncClient to reuse; its `browser_cookies` keep what this browser was given."""
+    Python's cookie jar does not: so it is carried here by hand, and returned). `http` is an
+    httpx.AsyncClient to reuse."""
     import httpx
 
     own = http is None
     browser = http or httpx.AsyncClient(timeout=10.0)
-    jar: dict[str, str] = getattr(browser, "browser_cookies", {})
-    setattr(browser, "browser_cookies", jar)  # noqa: B010  (kept on the caller's client)
+    jar: dict[str, str] = {}
     try:
         page = await browser.get(bot_url + "/slack/install")
         for header in page.headers.get_list("set-cookie"):
@@ -131,14 +131,14 @@ async def install_in_browser(
             jar[name.strip()] = rest.split(";", 1)[0]
         found = re.search(r'<a href="([^"]+)"', page.text)
         if page.status_code != 200 or found is None:
-            return InstallResult(page.status_code, page.text, "")
+            return InstallResult(page.status_code, page.text, "", jar)
         consent = html.unescape(found.group(1)) + f"&decision={decision}"
         back = await browser.get(consent, follow_redirects=False)
         location = back.headers.get("location", "")
         if not location:
-            return InstallResult(back.status_code, back.text, "")
+            return InstallResult(back.status_code, back.text, "", jar)
         done = await browser.get(location, headers=cookie_header(jar))
-        return InstallResult(done.status_code, done.text, location)
+        return InstallResult(done.status_code, done.text, location, jar)
     finally:
         if own:
             await browser.aclose()

@@ -96,7 +96,7 @@ async def test_a_forged_or_replayed_state_and_a_cancelled_install_change_nothing
         assert cancelled.status == 200 and "You cancelled" in cancelled.page
         done = await install_in_browser(bot.url, http=browser)
         assert "Flipside is installed" in done.page
-        replayed = await browser.get(done.redirect, headers=cookie_header(browser.browser_cookies))
+        replayed = await browser.get(done.redirect, headers=cookie_header(done.cookies))
         assert replayed.status_code in (400, 401) and "expired or was already used" in replayed.text
         query = parse_qs(urlsplit(done.redirect).query)
         forged = await browser.get(
