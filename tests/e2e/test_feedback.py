@@ -22,6 +22,7 @@ from tests.e2e.sessions_setup import (
     GRACE,
     MAYA,
     book,
+    card_of,
     deliver,
     dms,
     introduce,
@@ -96,6 +97,10 @@ async def test_both_are_asked_and_a_yes_from_either_marks_it_held(
     await deliver(bot, clock)
     (row,) = await sessions_in_db(engine)
     assert row.status == "held"  # Grace's "didn't happen" does not undo Maya's yes
+    # The card in the pair's group DM says so: notes or the next booking, no more rescheduling.
+    card = text_of(card_of(standin, row).blocks or [])
+    assert "Session held" in card and "Log notes" in card and "Book a session" in card
+    assert "Reschedule" not in card and "Cancel session" not in card
     mine = await answers(engine)
     assert (mine[MAYA].value, mine[MAYA].confidence, mine[MAYA].met) == (4, 3, "yes")
     assert mine[GRACE].met == "no" and mine[GRACE].value is None
@@ -238,6 +243,9 @@ async def test_well_reschedule_opens_the_booking_modal(
     assert modal.view["title"]["text"] == "Book a session"
     (row,) = await sessions_in_db(engine)
     assert row.status == "missed"
+    await deliver(bot, clock)
+    card = text_of(card_of(standin, row).blocks or [])
+    assert "This session didn't happen" in card and "Reschedule" not in card
 
 
 async def test_export_has_your_answers_and_leaving_erases_them(

@@ -28,6 +28,7 @@ from bot.domain.sessions import SessionInfo, utc
 from bot.features.feedback import messages as msg
 from bot.features.program.quiet import open_for
 from bot.features.program.word import ask_for_a_word
+from bot.features.sessions import deliveries
 from bot.features.sessions import records as sessions
 from bot.platform.actor import Actor
 from bot.platform.clock import Clock
@@ -87,7 +88,7 @@ async def answer_met(
             row.met = met
             row.updated_at = now
             if met == Met.YES:
-                await move(
+                moved = await move(
                     session,
                     MentoringSession,
                     session_id,
@@ -96,7 +97,7 @@ async def answer_met(
                     updated_at=now,
                 )
             else:
-                await move(
+                moved = await move(
                     session,
                     MentoringSession,
                     session_id,
@@ -105,6 +106,8 @@ async def answer_met(
                     when=(MentoringSession.status == SessionStatus.BOOKED,),
                     updated_at=now,
                 )
+            if moved:
+                await deliveries.card_after_meeting(session, session_id, now)
             await redraw(session, row, info, timing, now)
         return Answered(row, info)
 
@@ -148,14 +151,15 @@ async def answer_poll(
         row.answered_at = row.answered_at or now
         row.met = Met.YES
         row.updated_at = now
-        await move(
+        if await move(
             session,
             MentoringSession,
             session_id,
             SessionStatus.HELD,
             life=SESSION,
             updated_at=now,
-        )
+        ):
+            await deliveries.card_after_meeting(session, session_id, now)
         await redraw(session, row, info, timing, now)
         return Answered(row, info)
 

@@ -63,7 +63,12 @@ async def card(session: AsyncSession, s: SessionInfo, pairing: Pairing, now: dat
 
 
 async def card_update(
-    session: AsyncSession, row: MentoringSession, s: SessionInfo, now: datetime
+    session: AsyncSession,
+    row: MentoringSession,
+    s: SessionInfo,
+    now: datetime,
+    *,
+    version: str | None = None,
 ) -> None:
     """Redraw the card in place, once Slack told us where it is; before that, the card's
     on-sent hook draws it again when it sees it changed."""
@@ -74,7 +79,7 @@ async def card_update(
         session,
         OutboundMessage(
             team_id=row.team_id,
-            dedup_key=f"{CARD}:{s.id}:v{s.sequence}",
+            dedup_key=f"{CARD}:{s.id}:{version or f'v{s.sequence}'}",
             kind="session-card-update",
             text=body["text"],
             blocks=body["blocks"],
@@ -84,6 +89,20 @@ async def card_update(
         ),
         now,
     )
+
+
+async def card_after_meeting(session: AsyncSession, session_id: int, now: datetime) -> None:
+    """Once a session is marked held or missed, its card says so (once per outcome)."""
+    row = await session.get(MentoringSession, session_id)
+    pairing = await session.get(Pairing, row.pairing_id) if row is not None else None
+    if (
+        row is None
+        or pairing is None
+        or row.status not in (SessionStatus.HELD, SessionStatus.MISSED)
+    ):
+        return
+    s = await records.info(session, row, pairing)
+    await card_update(session, row, s, now, version=str(row.status))
 
 
 async def calendar_file(

@@ -85,6 +85,8 @@ def card(s: SessionInfo, stamp: datetime) -> dict[str, Any]:
             ),
         ]
         return message(f"Session cancelled: {_fallback(s)}", blocks)
+    if s.status in (SessionStatus.HELD, SessionStatus.MISSED):
+        return _after(s, facts)
     blocks = [section(f":calendar: *Session booked*\n{facts}", block_id=B.SESSION_CARD)]
     if s.agenda:
         blocks.append(section(f"*Agenda*\n{esc(s.agenda, 2800)}"))
@@ -113,6 +115,28 @@ def card(s: SessionInfo, stamp: datetime) -> dict[str, Any]:
         context(CARD_FOOTER),
     ]
     return message(f"Session booked: {_fallback(s)}", blocks)
+
+
+def _after(s: SessionInfo, facts: str) -> dict[str, Any]:
+    """The card once the pair said whether they met: no more rescheduling; notes, or the next
+    booking."""
+    book = button(
+        "Book a session", Action.BOOK_SESSION, value=PairingRef(pairing_id=s.pairing_id).dump()
+    )
+    if s.status == SessionStatus.HELD:
+        head, title = ":white_check_mark: *Session held*", "Session held"
+        buttons = [
+            button("Log notes", Action.LOG_NOTES, value=SessionRef(session_id=s.id).dump()),
+            book,
+        ]
+    else:
+        head, title = ":grey_question: *This session didn't happen*", "Session didn't happen"
+        buttons = [book]
+    blocks: list[Block] = [
+        section(f"{head}\n{facts}", block_id=B.SESSION_CARD),
+        actions(f"{B.SESSION_ACTIONS}_{s.id}", buttons),
+    ]
+    return message(f"{title}: {_fallback(s)}", blocks)
 
 
 def _fallback(s: SessionInfo) -> str:
