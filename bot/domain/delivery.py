@@ -37,6 +37,11 @@ PERMANENT_ERRORS = frozenset(
         "not_in_channel",
         "cannot_dm_bot",
         "restricted_action",
+        # The token itself: revoked (the workspace uninstalled the app), expired or wrong.
+        "token_revoked",
+        "token_expired",
+        "invalid_auth",
+        "not_authed",
     }
 )
 # Our payload is wrong: retrying sends the same wrong payload.

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -117,6 +118,22 @@ async def test_permanent_error_is_dead_at_once_and_the_hook_hears(
     assert (await dispatcher.tick()).dead == 1
     assert [d.error for d in heard] == ["account_inactive"]
     assert await _statuses(engine) == {"dead": 1}
+
+
+@pytest.mark.parametrize("error", ["token_revoked", "invalid_auth", "not_authed"])
+async def test_a_token_slack_no_longer_takes_is_final_not_retried(
+    engine: AsyncEngine,
+    clock: FakeClock,
+    standin: SlackStandIn,
+    make_dispatcher: MakeDispatcher,
+    error: str,
+) -> None:
+    """The workspace uninstalled the app (or the token is wrong): no retry can help."""
+    await put(engine, clock, 1)
+    standin.faults.add("chat.postMessage", "slack_error", error=error, times=-1)
+    dispatcher = await make_dispatcher()
+    assert (await dispatcher.tick()).dead == 1
+    assert len(standin.calls_to("chat.postMessage")) == 1
 
 
 async def test_transient_errors_back_off_then_die_at_the_bound(
