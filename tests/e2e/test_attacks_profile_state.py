@@ -87,9 +87,11 @@ def valid_state(view: dict[str, Any]) -> dict[str, Any]:
 
 
 def storable(payload: object) -> bool:
-    """No lone surrogate anywhere (Slack's clients send none; the door refuses them)."""
+    """No lone surrogate anywhere once it has travelled as JSON (Slack's clients send none; the
+    door refuses them). A high and a low surrogate side by side are one character by then: as
+    "\\ud800\\udfff" escapes they decode to U+103FF (hypothesis drew that pair)."""
     try:
-        json.dumps(payload, ensure_ascii=False).encode("utf-8")
+        json.dumps(json.loads(json.dumps(payload)), ensure_ascii=False).encode("utf-8")
     except UnicodeEncodeError:
         return False
     return True
