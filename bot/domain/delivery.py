@@ -44,6 +44,8 @@ PERMANENT_ERRORS = frozenset(
         "not_authed",
     }
 )
+# A channel that will not take the bot's post (not invited, gone, archived): tell someone.
+UNREACHABLE_CHANNEL = frozenset({"not_in_channel", "channel_not_found", "is_archived"})
 # Our payload is wrong: retrying sends the same wrong payload.
 REJECTED_PAYLOAD_ERRORS = frozenset(
     {"invalid_blocks", "invalid_arguments", "no_text", "msg_too_long", "too_many_attachments"}

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.cadence import Cadence
+from bot.domain.delivery import UNREACHABLE_CHANNEL
 from bot.domain.errors import NotFound, UserFacingError
 from bot.domain.lifecycle import ROUND, RoundStatus
 from bot.domain.matching import UnmatchedReason
@@ -42,7 +43,7 @@ ADMIN_REASONS: dict[str, str] = {
 # Someone whose pair an admin dropped hears what anyone without a new partner hears: a drop is
 # the admin's judgement, not something to explain to the person.
 DROPPED_TEXT = unmatched_text(UnmatchedReason.NO_COMPATIBLE_PARTNER, Role.SHARE)
-UNREACHABLE = frozenset({"not_in_channel", "channel_not_found", "is_archived"})
+UNREACHABLE = UNREACHABLE_CHANNEL
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.domain.delivery import Action
+from bot.domain.delivery import UNREACHABLE_CHANNEL, Action
 from bot.domain.summary import (
     CHART_WEEKS,
     DIGEST_PERIOD,
@@ -33,7 +33,7 @@ from bot.platform.db.models import OutboxMessage, Participant, WorkspaceSettings
 from bot.platform.outbox import DeadLetter, OutboundMessage, Upload, enqueue, send_dm
 
 log = logging.getLogger("bot.summaries")
-UNREACHABLE = frozenset({"not_in_channel", "channel_not_found", "is_archived"})
+UNREACHABLE = UNREACHABLE_CHANNEL
 ADMINS_ONLY = "Sorry, summaries are for the program team."
 MAX_EXPORT_WEEKS = 520
 Render = Callable[[Summary], Awaitable[bytes]]

@@ -24,7 +24,7 @@ from slack_sdk.socket_mode.response import SocketModeResponse
 from bot.platform.slack import inbound
 from bot.platform.web.gate import Throttle
 
-FORM, JSON = "application/x-www-form-urlencoded", "application/json"
+FORM, JSON = inbound.FORM, inbound.JSON
 
 
 def as_http_body(req: SocketModeRequest) -> tuple[bytes, str]:
